@@ -1,0 +1,31 @@
+"""The pure-Python reference backend: Kleene evaluation of the compiled conditions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from luanchuyen.decision import RuleStates
+from luanchuyen.facts.registry import FactValue
+from luanchuyen.ruleset.compile import CompiledRules
+from luanchuyen.ruleset.conditions import evaluate
+
+__all__ = ["ReferenceBackend"]
+
+
+class ReferenceBackend:
+    """Evaluates conditions directly in Python. Stateless, so thread-safe."""
+
+    name = "reference"
+
+    def states(
+        self, compiled: CompiledRules, facts: Mapping[str, FactValue]
+    ) -> dict[str, RuleStates]:
+        """Evaluate every rule's applicability, requirement and exception."""
+        return {
+            r.id: (
+                evaluate(r.applies, facts),
+                evaluate(r.test, facts),
+                evaluate(r.exception, facts) if r.exception is not None else None,
+            )
+            for r in compiled.rules
+        }

@@ -1,0 +1,193 @@
+"""``evaluate``: one cadre, one move, one as-of date → a :class:`~luanchuyen.decision.Decision`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from luanchuyen._version import __version__
+from luanchuyen.decision import Decision, Provenance, assemble
+from luanchuyen.engine.base import Backend
+from luanchuyen.errors import InputError
+from luanchuyen.facts import DerivedFacts, derive_facts
+from luanchuyen.models import Cadre, Move
+from luanchuyen.ruleset.compile import CompiledRules, RuleSet
+
+__all__ = ["BackendName", "default_rules", "evaluate", "get_backend", "load_rules", "prepare"]
+
+BackendName = Literal["durable", "reference"]
+_lock = threading.Lock()
+_default_rules: RuleSet | None = None
+_backends: dict[str, Backend] = {}
+
+
+def load_rules(*packs: str, path: str | None = None, locality: str | None = None) -> RuleSet:
+    """Load the national packs plus the overlays named (or declared for ``locality``).
+
+    >>> rs = load_rules("chi-lang-2024")
+    >>> rs.pack_ids
+    ('qd65', 'chi-lang-2024')
+    """
+    return RuleSet.load(*packs, path=path, locality=locality)
+
+
+def default_rules() -> RuleSet:
+    """The national packs (loaded once, shared, thread-safe)."""
+    global _default_rules
+    if _default_rules is None:
+        with _lock:
+            if _default_rules is None:
+                _default_rules = RuleSet.load()
+    return _default_rules
+
+
+def get_backend(backend: BackendName | Backend = "durable") -> Backend:
+    """A backend by name (one shared instance per name) or the instance given."""
+    if not isinstance(backend, str):
+        return backend
+    found = _backends.get(backend)
+    if found is None:
+        with _lock:
+            found = _backends.get(backend)
+            if found is None:
+                if backend == "durable":
+                    from luanchuyen.engine.durable import DurableBackend
+
+                    found = DurableBackend()
+                elif backend == "reference":
+                    from luanchuyen.engine.reference import ReferenceBackend
+
+                    found = ReferenceBackend()
+                else:
+                    raise InputError(
+                        "invalid_value",
+                        f"Bộ máy '{backend}' không có; dùng 'durable' hoặc 'reference'",
+                        f"Backend '{backend}' does not exist; use 'durable' or 'reference'",
+                        field="backend",
+                    )
+                _backends[backend] = found
+    return found
+
+
+def _as_date(value: date | str, field: str) -> date:
+    if isinstance(value, date):
+        return value
+    from luanchuyen.dates import parse_vn_date
+
+    try:
+        return parse_vn_date(value)
+    except ValueError:
+        raise InputError(
+            "invalid_date",
+            f"Ngày {value!r} không hợp lệ",
+            f"Invalid date {value!r}",
+            field=field,
+        ) from None
+
+
+def _model(cls: type[Cadre] | type[Move], value: Any, field: str) -> Any:
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls.model_validate(value)
+    except ValidationError as exc:
+        raise input_error_from(exc, field) from None
+
+
+def input_error_from(exc: ValidationError, prefix: str) -> InputError:
+    """Turn a pydantic ``ValidationError`` into a bilingual, coded :class:`InputError`."""
+    first = exc.errors()[0]
+    loc = ".".join(str(x) for x in (prefix, *first["loc"]))
+    kind = first["type"]
+    code = {
+        "missing": "missing_field",
+        "invalid_enum": "invalid_enum",
+        "invalid_date": "invalid_date",
+        "date_order": "date_order",
+        "negative_duration": "negative_duration",
+        "implausible_age": "implausible_age",
+        "extra_forbidden": "invalid_input",
+    }.get(kind, "invalid_value")
+    ctx = first.get("ctx") or {}
+    if "vi" in ctx and "en" in ctx:
+        vi, en = str(ctx["vi"]), str(ctx["en"])
+    elif kind == "missing":
+        vi, en = "thiếu trường bắt buộc", "required field is missing"
+    elif kind == "extra_forbidden":
+        vi, en = "trường không được khai báo", "unexpected field"
+    else:
+        vi = en = first["msg"]
+    n = exc.error_count()
+    more_vi = f" (và {n - 1} lỗi khác)" if n > 1 else ""
+    more_en = f" (and {n - 1} more errors)" if n > 1 else ""
+    return InputError(
+        code,
+        f"{loc}: {vi}{more_vi}",
+        f"{loc}: {en}{more_en}",
+        field=loc,
+        details={"errors": [{"loc": list(e["loc"]), "type": e["type"]} for e in exc.errors()]},
+    )
+
+
+def prepare(
+    cadre: Cadre | Mapping[str, Any],
+    move: Move | Mapping[str, Any],
+    *,
+    as_of: date | str,
+    rules: RuleSet | None = None,
+) -> tuple[Cadre, Move, date, CompiledRules, DerivedFacts]:
+    """Validate the inputs, compile the rules in force and derive the facts."""
+    c: Cadre = _model(Cadre, cadre, "cadre")
+    m: Move = _model(Move, move, "move")
+    day = _as_date(as_of, "as_of")
+    compiled = (rules or default_rules()).compiled(day)
+    return c, m, day, compiled, derive_facts(c, m, day, compiled.params)
+
+
+def evaluate(
+    cadre: Cadre | Mapping[str, Any],
+    move: Move | Mapping[str, Any],
+    *,
+    as_of: date | str,
+    rules: RuleSet | None = None,
+    backend: BackendName | Backend = "durable",
+) -> Decision:
+    """Decide whether ``cadre`` may make ``move`` on ``as_of``.
+
+    Args:
+        cadre: a :class:`Cadre` or its JSON-like mapping.
+        move: a :class:`Move` (kind, target, decision date…) or its mapping.
+        as_of: the evaluation date; it selects the regime and the rules in force. The
+            library never reads the clock.
+        rules: a :class:`RuleSet` (default: the national packs; overlays are never implied).
+        backend: ``"durable"`` (durable-rules, the default), ``"reference"`` (pure Python)
+            or any object implementing :class:`~luanchuyen.engine.base.Backend`.
+
+    Raises:
+        InputError: bad input, with a stable code, the field and a bilingual message.
+    """
+    c, m, day, compiled, derived = prepare(cadre, move, as_of=as_of, rules=rules)
+    engine = get_backend(backend)
+    states = engine.states(compiled, derived.facts)
+    return assemble(
+        compiled,
+        states,
+        derived,
+        cadre_id=c.id,
+        cadre_name=c.name,
+        move_kind=m.kind.value,
+        target_title=m.target.title,
+        provenance=Provenance(
+            library_version=__version__,
+            packs=list(compiled.pack_ids),
+            rules_hash=compiled.content_hash,
+            ruleset_signature=compiled.signature,
+            backend=engine.name,
+            as_of=day,
+            reference_date=m.decision_date or day,
+        ),
+    )

@@ -1,0 +1,75 @@
+"""Derived facts: computed once per (cadre, move, as_of), flat and typed.
+
+One module per topic (service, planning, discipline, family, posts, rotation); the
+registry lists every fact a rule may use. Python does all the date arithmetic here so
+that the rule engines only compare scalars.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from luanchuyen.dates import retirement
+from luanchuyen.errors import InputError
+from luanchuyen.facts import discipline, family, planning, posts, rotation, service
+from luanchuyen.facts._inputs import Inputs
+from luanchuyen.facts.registry import FACTS, FactSpec, FactValue
+from luanchuyen.models import Cadre, Move
+
+__all__ = ["FACTS", "DerivedFacts", "FactSpec", "derive_facts"]
+
+_TOPICS = (service, planning, discipline, family, posts, rotation)
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedFacts:
+    """The flat facts the engines match, plus context values used only in messages."""
+
+    facts: Mapping[str, FactValue]
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+    def missing(self, names: frozenset[str]) -> list[str]:
+        """Those of ``names`` that are unknown, sorted."""
+        return sorted(n for n in names if n not in self.facts)
+
+
+def derive_facts(
+    cadre: Cadre, move: Move, as_of: date, params: Mapping[str, Any] | None = None
+) -> DerivedFacts:
+    """Derive every fact for one (cadre, move) on ``as_of``.
+
+    The reference date for "from the time of rotation" is ``move.decision_date`` when given,
+    else ``as_of`` (law brief §8.4, reading A).
+
+    Raises:
+        InputError: ``birth_after_as_of`` or ``implausible_age`` when the dates cannot be right.
+    """
+    params = params or {}
+    reference = move.decision_date or as_of
+    for when, label in ((as_of, "as_of"), (reference, "move.decision_date")):
+        if cadre.date_of_birth > when:
+            raise InputError(
+                "birth_after_as_of",
+                f"Ngày sinh {cadre.date_of_birth:%d/%m/%Y} sau {label} {when:%d/%m/%Y}",
+                f"Date of birth {cadre.date_of_birth:%d/%m/%Y} is after {label} {when:%d/%m/%Y}",
+                field="cadre.date_of_birth",
+            )
+    if as_of.year - cadre.date_of_birth.year > 100:
+        raise InputError(
+            "implausible_age",
+            "Tuổi trên 100 tại ngày đánh giá",
+            "Age above 100 on the as-of date",
+            field="cadre.date_of_birth",
+        )
+    ret = retirement(
+        cadre.gender, cadre.date_of_birth, override_age_months=cadre.retirement_age_override_months
+    )
+    x = Inputs(cadre, move, as_of, reference, params, ret, {}, {})
+    x.context["reference_date_source"] = "decision_date" if move.decision_date else "as_of"
+    x.context["birth_date_precision"] = cadre.birth_date_precision
+    for topic in _TOPICS:
+        topic.derive(x)
+    return DerivedFacts(x.facts, x.context)

@@ -1,0 +1,31 @@
+"""Private: the bundle every fact-deriving function receives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from luanchuyen.dates import Retirement
+from luanchuyen.facts.registry import FactValue
+from luanchuyen.models import Cadre, Move
+
+
+@dataclass(slots=True)
+class Inputs:
+    """What a topic module reads (inputs) and writes (facts, context)."""
+
+    cadre: Cadre
+    move: Move
+    as_of: date
+    reference_date: date
+    params: Mapping[str, Any]
+    retirement: Retirement
+    facts: dict[str, FactValue]
+    context: dict[str, Any]
+
+    def put(self, name: str, value: FactValue | None) -> None:
+        """Record a fact; ``None`` means unknown and is simply left out."""
+        if value is not None:
+            self.facts[name] = value

@@ -1,0 +1,27 @@
+"""Health and family circumstances (secondment protection, NĐ 59 deferrals)."""
+
+from __future__ import annotations
+
+from luanchuyen.dates import completed_months
+from luanchuyen.facts._inputs import Inputs
+
+
+def derive(x: Inputs) -> None:
+    """Derive health-certificate and family facts at ``as_of``."""
+    c = x.cadre
+    if c.health is not None:
+        x.put("health_fit", c.health.fit)
+        if c.health.issued_on <= x.as_of:
+            x.put("health_certificate_age_months", completed_months(c.health.issued_on, x.as_of))
+    f = c.family
+    if f is None:
+        return
+    x.put("pregnant", f.pregnant)
+    x.put("sole_carer", f.sole_carer)
+    dob = f.youngest_child_date_of_birth
+    if dob is not None and dob <= x.as_of:
+        x.put("has_children", True)
+        x.put("youngest_child_age_months", completed_months(dob, x.as_of))
+        x.context["youngest_child_dob"] = dob.strftime("%d/%m/%Y")
+    else:
+        x.put("has_children", f.has_children if dob is None else None)

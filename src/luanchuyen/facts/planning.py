@@ -1,0 +1,76 @@
+"""Planning (quy hoạch) and Party committee membership."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from luanchuyen.facts._inputs import Inputs
+from luanchuyen.models import CommitteeRole, Level, PlanningEntry, TitleCode
+
+T = TitleCode
+_DISTRICT_TOP = frozenset(
+    {T.BI_THU, T.PHO_BI_THU, T.PHO_BI_THU_THUONG_TRUC, T.CHU_TICH_HDND, T.PHO_CHU_TICH_HDND,
+     T.CHU_TICH_UBND, T.PHO_CHU_TICH_UBND}
+)  # fmt: skip
+_DISTRICT_STANDING_OR_HEAD = frozenset(
+    {T.UV_BTV, T.TRUONG_PHONG, T.TRUONG_BAN, T.TRUONG_DOAN_THE, T.CHU_TICH_MTTQ}
+)
+_DISTRICT_COMMITTEE = frozenset({T.UV_BCH, T.UV_BTV})
+
+
+def _planned(entries: Iterable[PlanningEntry], codes: frozenset[TitleCode]) -> bool | None:
+    """Whether an active district-level entry has one of ``codes`` (unknown if codes missing)."""
+    unsure = False
+    for e in entries:
+        if e.level is not Level.HUYEN:
+            continue
+        if e.title_code is None:
+            unsure = True
+        elif e.title_code in codes:
+            return True
+    return None if unsure else False
+
+
+def derive(x: Inputs) -> None:
+    """Derive planning facts; ``planning_disciplined`` follows QĐ 50 automatic removal."""
+    c = x.cadre
+    active = c.active_planning
+    if active is not None:
+        x.put("in_planning", bool(active))
+        x.put("planned_district_top_post", _planned(active, _DISTRICT_TOP))
+        x.put("planned_district_standing_or_head", _planned(active, _DISTRICT_STANDING_OR_HEAD))
+        x.put("planned_district_committee", _planned(active, _DISTRICT_COMMITTEE))
+        target = x.move.target
+        if target.title_code is not None:
+            if any(e.title_code == target.title_code and e.level == target.level for e in active):
+                x.put("planned_for_target", True)
+            elif all(e.title_code is not None for e in active):
+                x.put("planned_for_target", False)
+        x.put("planning_disciplined", _planning_disciplined(x, active))
+    if c.committee_memberships is not None:
+        roles = {
+            CommitteeRole.UV_BCH,
+            CommitteeRole.UV_BTV,
+            CommitteeRole.PHO_BI_THU,
+            CommitteeRole.BI_THU,
+        }
+        x.put(
+            "district_committee_member",
+            any(m.level is Level.HUYEN and m.role in roles for m in c.committee_memberships),
+        )
+
+
+def _planning_disciplined(x: Inputs, active: list[PlanningEntry]) -> bool | None:
+    disciplines = x.cadre.disciplines
+    if not active:
+        return False
+    if disciplines is None:
+        return None
+    effective = [d.effective for d in disciplines if d.effective <= x.as_of]
+    if not effective:
+        return False
+    latest = max(effective)
+    approvals = [e.approved_on for e in active]
+    if any(a is not None and a <= latest for a in approvals):
+        return True
+    return None if any(a is None for a in approvals) else False

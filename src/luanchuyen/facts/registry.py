@@ -1,0 +1,125 @@
+"""The registry of derived facts: every name a rule may test, with its type and meaning.
+
+Facts are flat scalars (int, bool or an enum code) so that every backend, durable-rules
+included, compares them the same way. A fact that cannot be derived from the input is
+simply absent: conditions on it are *unknown*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from luanchuyen.models.enums import Gender, Level, MoveKind, Rating, TitleCode
+
+__all__ = ["FACTS", "FactSpec", "FactType", "FactValue", "fact_spec"]
+
+FactType = Literal["int", "bool", "enum"]
+FactValue = int | bool | str
+
+
+@dataclass(frozen=True, slots=True)
+class FactSpec:
+    """One derived fact: name, type, allowed codes (enums), unit and bilingual meaning."""
+
+    name: str
+    type: FactType
+    vi: str
+    en: str
+    unit: str | None = None
+    values: tuple[str, ...] = ()
+    topic: str = "general"
+
+
+def _codes(enum: type[Gender | Level | MoveKind | Rating | TitleCode]) -> tuple[str, ...]:
+    return tuple(m.value for m in enum)
+
+
+_RELATION = ("equivalent", "higher", "lower")
+_DIRECTION = ("up", "down", "same")
+
+_SPECS: tuple[FactSpec, ...] = (
+    # move
+    FactSpec("move_kind", "enum", "Hình thức", "Kind of move", values=_codes(MoveKind), topic="move"),
+    FactSpec("special_case_requested", "bool", "Đề nghị trường hợp đặc biệt", "Special case requested", topic="move"),
+    FactSpec("policy_case", "bool", "Luân chuyển theo chủ trương không là người địa phương/không quá 2 nhiệm kỳ", "Non-local / two-term policy rotation", topic="move"),
+    FactSpec("re_election", "bool", "Tái cử cấp ủy", "Re-election to the committee", topic="move"),
+    FactSpec("planned_duration_months", "int", "Thời gian dự kiến", "Planned duration", unit="months", topic="move"),
+    FactSpec("cross_unit", "bool", "Chuyển sang đơn vị khác", "Move to another unit", topic="move"),
+    FactSpec("requires_civil_service_intake", "bool", "Cần tiếp nhận vào công chức", "Needs intake as a civil servant", topic="move"),
+    FactSpec("job_position_fit", "bool", "Phù hợp vị trí việc làm", "Fits the job position", topic="move"),
+    FactSpec("sending_unit_assessed", "bool", "Nơi đi đã nhận xét, đánh giá", "Sending unit has assessed", topic="move"),
+    # service and age
+    FactSpec("gender", "enum", "Giới tính", "Gender", values=_codes(Gender), topic="service"),
+    FactSpec("age_months", "int", "Tuổi (tháng tròn) tại mốc tính", "Age in completed months at the reference date", unit="months", topic="service"),
+    FactSpec("remaining_service_months", "int", "Thời gian công tác còn lại tại mốc tính (HD 06)", "Remaining service at the reference date (HD 06)", unit="months", topic="service"),
+    FactSpec("remaining_terms", "int", "Số nhiệm kỳ còn đủ tuổi công tác", "Whole terms of remaining service", unit="terms", topic="service"),
+    FactSpec("days_to_retirement", "int", "Số ngày đến ngày nghỉ hưu (tại ngày đánh giá)", "Days to the retirement date (at as_of)", unit="days", topic="service"),
+    FactSpec("party_member", "bool", "Đảng viên", "Party member", topic="service"),
+    FactSpec("civil_servant", "bool", "Công chức", "Civil servant", topic="service"),
+    FactSpec("ethnic_minority", "bool", "Dân tộc thiểu số", "Ethnic minority", topic="service"),
+    FactSpec("local_origin", "bool", "Người địa phương", "Local person", topic="service"),
+    FactSpec("consecutive_terms_as_head", "int", "Số nhiệm kỳ liên tiếp là người đứng đầu", "Consecutive terms as head", unit="terms", topic="service"),
+    # planning and committees
+    FactSpec("in_planning", "bool", "Đang trong quy hoạch", "In the planning", topic="planning"),
+    FactSpec("planning_disciplined", "bool", "Bị kỷ luật từ khiển trách trở lên sau khi được quy hoạch", "Disciplined (khiển trách or worse) after being planned", topic="planning"),
+    FactSpec("planned_for_target", "bool", "Được quy hoạch đúng chức danh đến", "Planned for the target title", topic="planning"),
+    FactSpec("planned_district_top_post", "bool", "Quy hoạch Bí thư, Phó Bí thư Huyện ủy; Chủ tịch, Phó Chủ tịch HĐND, UBND huyện", "Planned for a top district post", topic="planning"),
+    FactSpec("planned_district_standing_or_head", "bool", "Quy hoạch Ủy viên BTV Huyện ủy hoặc trưởng cơ quan chuyên môn, đoàn thể huyện", "Planned for district standing committee or head of office", topic="planning"),
+    FactSpec("planned_district_committee", "bool", "Quy hoạch Ủy viên BCH Đảng bộ huyện", "Planned for the district Party executive committee", topic="planning"),
+    FactSpec("district_committee_member", "bool", "Là Ủy viên BCH Đảng bộ huyện", "Member of the district Party executive committee", topic="planning"),
+    # discipline
+    FactSpec("has_party_discipline", "bool", "Có kỷ luật Đảng", "Has Party discipline", topic="discipline"),
+    FactSpec("months_since_party_discipline", "int", "Số tháng kể từ kỷ luật Đảng gần nhất", "Months since the latest Party discipline", unit="months", topic="discipline"),
+    FactSpec("has_discipline_khien_trach", "bool", "Có kỷ luật khiển trách", "Has a khiển trách (reprimand)", topic="discipline"),
+    FactSpec("months_since_khien_trach", "int", "Số tháng kể từ khiển trách gần nhất", "Months since the latest reprimand", unit="months", topic="discipline"),
+    FactSpec("has_discipline_canh_cao", "bool", "Có kỷ luật cảnh cáo (hoặc hạ bậc lương)", "Has a cảnh cáo (warning) or salary demotion", topic="discipline"),
+    FactSpec("months_since_canh_cao", "int", "Số tháng kể từ cảnh cáo gần nhất", "Months since the latest warning", unit="months", topic="discipline"),
+    FactSpec("has_discipline_cach_chuc", "bool", "Có kỷ luật cách chức (hoặc giáng chức)", "Has a cách chức (dismissal) or demotion", topic="discipline"),
+    FactSpec("months_since_cach_chuc", "int", "Số tháng kể từ cách chức gần nhất", "Months since the latest dismissal", unit="months", topic="discipline"),
+    FactSpec("has_terminal_discipline", "bool", "Bị khai trừ, buộc thôi việc hoặc bãi nhiệm", "Expelled, dismissed from service or recalled", topic="discipline"),
+    FactSpec("under_disciplinary_review", "bool", "Đang bị xem xét, xử lý kỷ luật", "Under disciplinary review", topic="discipline"),
+    FactSpec("under_investigation", "bool", "Đang bị thanh tra, kiểm tra, điều tra", "Under inspection or investigation", topic="discipline"),
+    # ratings
+    FactSpec("latest_rating", "enum", "Xếp loại năm gần nhất", "Latest annual rating", values=_codes(Rating), topic="ratings"),
+    FactSpec("latest_rating_year", "int", "Năm của xếp loại gần nhất", "Year of the latest rating", unit="year", topic="ratings"),
+    # rotation
+    FactSpec("in_rotation", "bool", "Đang trong thời gian luân chuyển", "Currently on a rotation", topic="rotation"),
+    FactSpec("months_in_rotation", "int", "Số tháng đã luân chuyển", "Months on the current rotation", unit="months", topic="rotation"),
+    FactSpec("htxs_during_rotation", "bool", "Hoàn thành xuất sắc nhiệm vụ trong thời gian luân chuyển", "Rated HTXS during the rotation", topic="rotation"),
+    # posts
+    FactSpec("current_level", "enum", "Cấp hiện tại", "Current level", values=_codes(Level), topic="posts"),
+    FactSpec("target_level", "enum", "Cấp nơi đến", "Target level", values=_codes(Level), topic="posts"),
+    FactSpec("level_direction", "enum", "Hướng luân chuyển giữa các cấp", "Direction between levels", values=_DIRECTION, topic="posts"),
+    FactSpec("target_relation", "enum", "Chức vụ đến so với hiện tại", "Target post compared with the current one", values=_RELATION, topic="posts"),
+    FactSpec("current_title_code", "enum", "Mã chức danh hiện tại", "Current title code", values=_codes(TitleCode), topic="posts"),
+    FactSpec("target_title_code", "enum", "Mã chức danh đến", "Target title code", values=_codes(TitleCode), topic="posts"),
+    FactSpec("current_is_head", "bool", "Hiện là cấp trưởng", "Currently a head", topic="posts"),
+    FactSpec("current_is_deputy", "bool", "Hiện là cấp phó", "Currently a deputy", topic="posts"),
+    FactSpec("months_in_current_post", "int", "Số tháng giữ chức vụ hiện tại", "Months in the current post", unit="months", topic="posts"),
+    FactSpec("target_is_key_commune_post", "bool", "Chức danh chủ chốt cấp xã", "Key commune post", topic="posts"),
+    FactSpec("target_is_elected", "bool", "Chức danh bầu cử", "Elected post", topic="posts"),
+    FactSpec("target_vacant", "bool", "Vị trí còn khuyết", "Target post is vacant", topic="posts"),
+    FactSpec("target_created_for_move", "bool", "Chức danh tạo thêm để luân chuyển", "Post created for the move", topic="posts"),
+    FactSpec("target_on_post_change_list", "bool", "Thuộc danh mục định kỳ chuyển đổi", "On the periodic post-change list", topic="posts"),
+    FactSpec("target_requires_degree", "bool", "Vị trí đến có yêu cầu trình độ chuyên môn", "Target post sets a degree requirement", topic="posts"),
+    FactSpec("target_requires_political_theory", "bool", "Vị trí đến có yêu cầu lý luận chính trị", "Target post sets a political-theory requirement", topic="posts"),
+    FactSpec("degree_gap", "int", "Chênh lệch trình độ chuyên môn so với yêu cầu", "Degree level minus the required level", unit="levels", topic="posts"),
+    FactSpec("political_theory_gap", "int", "Chênh lệch trình độ lý luận chính trị so với yêu cầu", "Political-theory level minus the required level", unit="levels", topic="posts"),
+    FactSpec("allowance_gap", "int", "Phụ cấp nơi đến trừ phụ cấp hiện tại (×100)", "Target allowance minus current allowance (×100)", unit="x100", topic="posts"),
+    # health and family
+    FactSpec("health_fit", "bool", "Đủ sức khỏe", "Fit for work", topic="health"),
+    FactSpec("health_certificate_age_months", "int", "Tuổi của giấy khám sức khỏe", "Age of the health certificate", unit="months", topic="health"),
+    FactSpec("pregnant", "bool", "Đang mang thai", "Pregnant", topic="family"),
+    FactSpec("has_children", "bool", "Có con", "Has children", topic="family"),
+    FactSpec("youngest_child_age_months", "int", "Tuổi con nhỏ nhất", "Youngest child's age", unit="months", topic="family"),
+    FactSpec("sole_carer", "bool", "Nam nuôi con một mình", "Man raising a child alone", topic="family"),
+)  # fmt: skip
+
+#: Every fact a rule may use, by name.
+FACTS: Final[dict[str, FactSpec]] = {spec.name: spec for spec in _SPECS}
+
+
+def fact_spec(name: str) -> FactSpec | None:
+    """Return the spec of a fact, or ``None`` if the library does not derive it."""
+    return FACTS.get(name)

@@ -1,0 +1,47 @@
+"""Ratings, the current rotation, and the move itself."""
+
+from __future__ import annotations
+
+from luanchuyen.dates import completed_months
+from luanchuyen.facts._inputs import Inputs
+from luanchuyen.models import Rating
+
+
+def derive(x: Inputs) -> None:
+    """Derive rating, rotation and move facts at ``as_of``."""
+    c, m = x.cadre, x.move
+    if c.ratings:
+        years = [y for y in c.ratings if y <= x.as_of.year]
+        if years:
+            year = max(years)
+            x.put("latest_rating", c.ratings[year].value)
+            x.put("latest_rating_year", year)
+    if c.rotation_history is not None:
+        current = [
+            r
+            for r in c.rotation_history
+            if r.start <= x.as_of and (r.end is None or r.end >= x.as_of)
+        ]
+        x.put("in_rotation", bool(current))
+        if current:
+            rot = max(current, key=lambda r: r.start)
+            x.put("months_in_rotation", completed_months(rot.start, x.as_of))
+            x.context["rotation_start"] = rot.start.strftime("%d/%m/%Y")
+            ratings = dict(rot.ratings)
+            if not ratings and c.ratings is not None:
+                ratings = {
+                    y: v for y, v in c.ratings.items() if rot.start.year <= y <= x.as_of.year
+                }
+            if ratings:
+                x.put("htxs_during_rotation", Rating.HTXS in ratings.values())
+            elif c.ratings is not None:
+                x.put("htxs_during_rotation", False)
+    x.put("move_kind", m.kind.value)
+    x.put("special_case_requested", m.special_case_requested)
+    x.put("policy_case", m.policy_case)
+    x.put("re_election", m.re_election)
+    x.put("requires_civil_service_intake", m.requires_civil_service_intake)
+    x.put("job_position_fit", m.job_position_fit)
+    x.put("sending_unit_assessed", m.sending_unit_assessed)
+    if m.planned_start is not None and m.planned_end is not None:
+        x.put("planned_duration_months", completed_months(m.planned_start, m.planned_end))

@@ -1,0 +1,105 @@
+"""Case files (YAML or JSON): one cadre, one move, an as-of date, optional expectations.
+
+The same format serves ``luanchuyen check``, the bundled examples and the rule authors'
+test cases beside each pack (which add ``expected``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from luanchuyen.errors import InputError, RuleFileError
+from luanchuyen.evaluation import input_error_from
+from luanchuyen.models import Cadre, Move
+from luanchuyen.models._types import VnDate
+from luanchuyen.ruleset.loader import read_yaml
+
+__all__ = ["Case", "Expected", "load_case", "load_cases"]
+
+
+class Expected(BaseModel):
+    """What a test case expects: verdict, priority, rule outcomes, derived facts."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    verdict: str | None = None
+    priority: bool | None = None
+    outcomes: dict[str, str] = Field(default_factory=dict)
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+
+class Case(BaseModel):
+    """One evaluation request, optionally with expectations."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    description: str | None = None
+    as_of: VnDate
+    rules: list[str] = Field(default_factory=list, description="Overlay packs to add")
+    locality: str | None = None
+    cadre: Cadre
+    move: Move
+    expected: Expected | None = None
+    source: str | None = Field(None, description="File the case came from")
+
+    @property
+    def as_of_date(self) -> date:
+        """The as-of date."""
+        return self.as_of
+
+
+def _parse(item: Any, file: str, index: int | None) -> Case:
+    where = file if index is None else f"{file}[{index}]"
+    if not isinstance(item, dict):
+        raise InputError(
+            "case_file",
+            f"{where}: hồ sơ phải là ánh xạ",
+            f"{where}: a case must be a mapping",
+            field=where,
+        )
+    try:
+        return Case.model_validate({**item, "source": where})
+    except ValidationError as exc:
+        raise input_error_from(exc, where) from None
+
+
+def load_cases(path: str | os.PathLike[str]) -> list[Case]:
+    """Load every case of a file: a single case, a list, or ``{cases: [...]}``."""
+    p = Path(path)
+    try:
+        if p.suffix.lower() == ".json":
+            data = json.loads(p.read_text(encoding="utf-8"))
+        else:
+            data = read_yaml(p)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RuleFileError) as exc:
+        msg = getattr(exc, "message_en", str(exc))
+        raise InputError(
+            "case_file", f"{p}: không đọc được ({msg})", f"{p}: cannot read ({msg})", field=str(p)
+        ) from None
+    if data is None:
+        raise InputError("case_file", f"{p}: tệp rỗng", f"{p}: empty file", field=str(p))
+    if isinstance(data, dict) and "cases" in data:
+        data = data["cases"]
+    if isinstance(data, list):
+        return [_parse(item, str(p), i) for i, item in enumerate(data)]
+    return [_parse(data, str(p), None)]
+
+
+def load_case(path: str | os.PathLike[str]) -> Case:
+    """Load a file holding exactly one case."""
+    cases = load_cases(path)
+    if len(cases) != 1:
+        raise InputError(
+            "case_file",
+            f"{path}: cần đúng một hồ sơ, có {len(cases)}",
+            f"{path}: expected one case, found {len(cases)}",
+            field=str(path),
+        )
+    return cases[0]

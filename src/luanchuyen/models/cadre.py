@@ -1,0 +1,253 @@
+"""The cadre (cán bộ, công chức, viên chức) and the records the rules read."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from luanchuyen.models._types import MODEL_CONFIG, Text, VnDate
+from luanchuyen.models.enums import (
+    CommitteeRoleField,
+    DegreeLevelField,
+    DisciplineFormField,
+    DisciplineKind,
+    DisciplineKindField,
+    FillMethodField,
+    GenderField,
+    LevelField,
+    PlanningStatus,
+    PlanningStatusField,
+    PoliticalTheoryField,
+    PostRole,
+    PostRoleField,
+    RatingField,
+    TitleCodeField,
+)
+
+__all__ = [
+    "Cadre",
+    "CommitteeMembership",
+    "CurrentPost",
+    "Discipline",
+    "Family",
+    "HealthCertificate",
+    "PlanningEntry",
+    "RotationRecord",
+]
+
+
+class CurrentPost(BaseModel):
+    """Chức vụ hiện tại / the post the cadre holds now."""
+
+    model_config = MODEL_CONFIG
+
+    title: Text = Field(description="Tên chức vụ / title, free text")
+    title_code: TitleCodeField | None = Field(None, description="Mã chức danh / title code")
+    body: Text | None = Field(None, description="Cơ quan, đơn vị / body or unit")
+    level: LevelField = Field(description="Cấp / level: trung_uong, tinh, huyen, xa")
+    rank: int | None = Field(
+        None, ge=0, le=100, description="Bậc tương đương để so sánh / equivalence rank"
+    )
+    since: VnDate | None = Field(None, description="Giữ chức vụ từ ngày / in this post since")
+    role: PostRoleField = Field(PostRole.KHAC, description="Cấp trưởng/cấp phó / head or deputy")
+    fill_method: FillMethodField | None = Field(None, description="Bầu cử/bổ nhiệm / how filled")
+    locality: Text | None = Field(None, description="Địa bàn / locality")
+    allowance: int | None = Field(
+        None, ge=0, description="Hệ số phụ cấp chức vụ × 100 / position allowance × 100"
+    )
+
+
+class CommitteeMembership(BaseModel):
+    """Tham gia cấp ủy / Party committee membership."""
+
+    model_config = MODEL_CONFIG
+
+    level: LevelField
+    role: CommitteeRoleField
+    term: Text | None = Field(None, description="Nhiệm kỳ, ví dụ 2020-2025 / term")
+
+
+class PlanningEntry(BaseModel):
+    """Quy hoạch chức danh / planning entry for a leadership post."""
+
+    model_config = MODEL_CONFIG
+
+    title: Text | None = Field(None, description="Chức danh quy hoạch / planned title")
+    title_code: TitleCodeField | None = None
+    level: LevelField
+    term: Text | None = Field(None, description="Nhiệm kỳ quy hoạch / planning term")
+    status: PlanningStatusField = PlanningStatus.ACTIVE
+    approved_on: VnDate | None = Field(None, description="Ngày phê duyệt / date approved")
+
+
+class Discipline(BaseModel):
+    """Kỷ luật / a discipline record (Party or State)."""
+
+    model_config = MODEL_CONFIG
+
+    form: DisciplineFormField
+    kind: DisciplineKindField = DisciplineKind.DANG
+    decision_date: VnDate = Field(description="Ngày quyết định / decision date")
+    effective_date: VnDate | None = Field(
+        None, description="Ngày có hiệu lực (mặc định = ngày quyết định) / effective date"
+    )
+
+    @property
+    def effective(self) -> date:
+        """The date the discipline takes effect (the decision date when not given)."""
+        return self.effective_date or self.decision_date
+
+
+class HealthCertificate(BaseModel):
+    """Giấy khám sức khỏe / health certificate."""
+
+    model_config = MODEL_CONFIG
+
+    issued_on: VnDate
+    fit: bool
+
+
+class Family(BaseModel):
+    """Hoàn cảnh gia đình mà quy tắc cần / family facts the rules need."""
+
+    model_config = MODEL_CONFIG
+
+    pregnant: bool | None = Field(None, description="Đang mang thai / pregnant")
+    has_children: bool | None = Field(None, description="Có con / has children")
+    youngest_child_date_of_birth: VnDate | None = Field(
+        None, description="Ngày sinh con nhỏ nhất / youngest child's date of birth"
+    )
+    sole_carer: bool | None = Field(
+        None, description="Nam nuôi con một mình (NĐ 59 Đ39) / man raising a child alone"
+    )
+
+
+class RotationRecord(BaseModel):
+    """Quá trình luân chuyển / a rotation in the cadre's history."""
+
+    model_config = MODEL_CONFIG
+
+    from_post: Text | None = None
+    to_post: Text | None = None
+    start: VnDate
+    end: VnDate | None = None
+    ratings: dict[int, RatingField] = Field(
+        default_factory=dict, description="Xếp loại trong thời gian luân chuyển / ratings"
+    )
+
+    @model_validator(mode="after")
+    def _order(self) -> Self:
+        if self.end is not None and self.end < self.start:
+            raise PydanticCustomError(
+                "date_order",
+                "Ngày kết thúc luân chuyển trước ngày bắt đầu / rotation end is before its start",
+            )
+        return self
+
+
+BirthPrecision = Literal["day", "month", "year"]
+
+
+class Cadre(BaseModel):
+    """Cán bộ, công chức, viên chức / a cadre.
+
+    A field left out (``None``) is *unknown*: rules that need it report ``unknown`` and name
+    it. An empty list is *known to be empty* (for example no discipline at all).
+    """
+
+    model_config = MODEL_CONFIG
+
+    id: Text = Field(min_length=1, description="Mã cán bộ / cadre id")
+    name: Text = Field(min_length=1, description="Họ và tên / full name")
+    gender: GenderField = Field(description="Giới tính / gender: nam, nu")
+    date_of_birth: VnDate = Field(
+        description="Ngày sinh; chỉ có năm → 01/01 (NĐ 135 Đ3.3) / date of birth"
+    )
+    birth_date_precision: BirthPrecision = Field(
+        "day", description="Độ chính xác ngày sinh / precision of the birth date"
+    )
+    retirement_age_override_months: int | None = Field(
+        None, ge=480, le=900, description="Tuổi nghỉ hưu riêng (tháng) / own retirement age"
+    )
+    retirement_override_reason: Text | None = None
+    ethnicity: Text | None = Field(None, description="Dân tộc / ethnicity")
+    ethnic_minority: bool | None = Field(None, description="Dân tộc thiểu số / ethnic minority")
+    party_member: bool | None = Field(None, description="Đảng viên / Party member")
+    civil_servant: bool | None = Field(None, description="Là công chức / is a civil servant")
+    current_post: CurrentPost | None = None
+    local_origin: bool | None = Field(None, description="Người địa phương / local person")
+    consecutive_terms_as_head: int | None = Field(
+        None, ge=0, le=20, description="Số nhiệm kỳ liên tiếp là người đứng đầu / terms as head"
+    )
+    committee_memberships: list[CommitteeMembership] | None = None
+    planning: list[PlanningEntry] | None = None
+    disciplines: list[Discipline] | None = None
+    under_disciplinary_review: bool | None = None
+    under_investigation: bool | None = None
+    ratings: dict[int, RatingField] | None = Field(
+        None, description="Xếp loại theo năm / annual ratings by year"
+    )
+    degree: DegreeLevelField | None = None
+    political_theory: PoliticalTheoryField | None = None
+    health: HealthCertificate | None = None
+    family: Family | None = None
+    rotation_history: list[RotationRecord] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _birth_date(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "date_of_birth" not in data:
+            return data
+        from luanchuyen.dates import parse_birth_date
+
+        raw = data["date_of_birth"]
+        if isinstance(raw, int | str) and not isinstance(raw, bool):
+            try:
+                parsed, precision = parse_birth_date(raw)
+            except ValueError:
+                raise PydanticCustomError(
+                    "invalid_date",
+                    "Ngày sinh {value!r} không hợp lệ (dd/mm/yyyy, mm/yyyy hoặc yyyy) / "
+                    "Invalid date of birth {value!r} (dd/mm/yyyy, mm/yyyy or yyyy)",
+                    {"value": raw},
+                ) from None
+            data = {**data, "date_of_birth": parsed}
+            data.setdefault("birth_date_precision", precision)
+        return data
+
+    @model_validator(mode="after")
+    def _consistency(self) -> Self:
+        if self.date_of_birth.year < 1900:
+            raise PydanticCustomError(
+                "implausible_age", "Năm sinh trước 1900 / birth year before 1900"
+            )
+        for d in self.disciplines or ():
+            if d.effective_date and d.effective_date < d.decision_date:
+                raise PydanticCustomError(
+                    "date_order",
+                    "Ngày hiệu lực kỷ luật trước ngày quyết định / "
+                    "discipline takes effect before its decision",
+                )
+        return self
+
+    @property
+    def active_planning(self) -> list[PlanningEntry] | None:
+        """Planning entries still in force, or ``None`` when planning is unknown."""
+        if self.planning is None:
+            return None
+        return [p for p in self.planning if p.status is PlanningStatus.ACTIVE]
+
+    @property
+    def party_disciplines(self) -> list[Discipline] | None:
+        """Party discipline records, or ``None`` when discipline is unknown."""
+        if self.disciplines is None:
+            return None
+        return [d for d in self.disciplines if d.kind is DisciplineKind.DANG]
+
+    @property
+    def head_or_deputy(self) -> PostRole | None:
+        """The role in the current post, if the post is known."""
+        return self.current_post.role if self.current_post else None
