@@ -19,7 +19,7 @@ from luanchuyen.ruleset.compile import CompiledRules, RuleSet
 
 __all__ = ["BackendName", "default_rules", "evaluate", "get_backend", "load_rules", "prepare"]
 
-BackendName = Literal["durable", "reference"]
+BackendName = Literal["durable", "reference", "vector"]
 _lock = threading.Lock()
 _default_rules: RuleSet | None = None
 _backends: dict[str, Backend] = {}
@@ -58,6 +58,10 @@ def get_backend(backend: BackendName | Backend = "durable") -> Backend:
                     from luanchuyen.engine.durable import DurableBackend
 
                     found = DurableBackend()
+                elif backend == "vector":
+                    from luanchuyen.engine.vector import VectorBackend
+
+                    found = VectorBackend()
                 elif backend == "reference":
                     from luanchuyen.engine.reference import ReferenceBackend
 
@@ -65,8 +69,8 @@ def get_backend(backend: BackendName | Backend = "durable") -> Backend:
                 else:
                     raise InputError(
                         "invalid_value",
-                        f"Bộ máy '{backend}' không có; dùng 'durable' hoặc 'reference'",
-                        f"Backend '{backend}' does not exist; use 'durable' or 'reference'",
+                        f"Bộ máy '{backend}' không có; dùng 'durable', 'reference' hoặc 'vector'",
+                        f"Backend '{backend}' does not exist; use 'durable', 'reference' or 'vector'",
                         field="backend",
                     )
                 _backends[backend] = found

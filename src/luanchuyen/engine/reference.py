@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from luanchuyen.decision import RuleStates
 from luanchuyen.facts.registry import FactValue
@@ -29,3 +29,9 @@ class ReferenceBackend:
             )
             for r in compiled.rules
         }
+
+    def states_many(
+        self, compiled: CompiledRules, facts: Sequence[Mapping[str, FactValue]]
+    ) -> list[dict[str, RuleStates]]:
+        """Evaluate many facts (a plain loop; see the vector backend for the fast path)."""
+        return [self.states(compiled, f) for f in facts]
