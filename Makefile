@@ -37,7 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 soak: $(STAMP)
-	$(BIN)/python -m pytest -m soak tests/reliability -p no:randomly -o addopts="-q"
+	$(BIN)/python -m pytest -m soak tests benchmarks -o addopts="-q -p no:cacheprovider"
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache

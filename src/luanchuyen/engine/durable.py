@@ -9,6 +9,11 @@ Used as ``docs/durable-rules.md`` prescribes:
   neither and is reported as unknown;
 * every pattern AND-ed with a ``kind`` discriminator (otherwise negative patterns match the
   engine's own state fact and loop forever);
+* every rule's patterns placed in their own subtree of the alpha network by two extra
+  discriminators (a group of :data:`GROUP_SIZE` rules, then the rule itself): the C core walks
+  matching alpha nodes with a fixed stack of 64 entries (``MAX_STACK_SIZE`` in ``events.c``)
+  and fails with error 303 — then corrupts memory on ``delete_state`` — when too many sibling
+  nodes match one fact, which a flat pack of ~40 rules already reaches;
 * a fresh sid per evaluation and ``delete_state`` in ``finally``, under a lock, so that at
   most one session is ever alive (the engine crashes past 1,024 live sessions);
 * versioned ruleset names (``luanchuyen@<signature>``), one per distinct compiled content;
@@ -32,6 +37,8 @@ __all__ = ["MAX_LIVE_SESSIONS", "DurableBackend", "to_durable"]
 
 #: Sessions alive at once never exceed this (the engine's own hard limit is 1,024).
 MAX_LIVE_SESSIONS = 1
+#: Rules per discriminator group; keeps the C core's alpha-walk stack far below 64.
+GROUP_SIZE = 8
 _KIND = "luanchuyen_fact"
 _PARTS = ("a", "t", "e")  # applies, test, exception
 _OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
@@ -101,7 +108,7 @@ class DurableBackend:
         self._engine = engine
         self._host = _SyncHost()
         self._lock = threading.RLock()
-        self._rulesets: dict[str, tuple[Any, dict[str, tuple[str, int, bool]]]] = {}
+        self._rulesets: dict[str, tuple[Any, dict[str, tuple[str, int, bool]], dict[str, int]]] = {}
         self._sink: dict[str, list[str]] = {}
         self._sids = itertools.count(1)
         self._live = 0
@@ -121,14 +128,20 @@ class DurableBackend:
 
         return action
 
-    def _ruleset(self, compiled: CompiledRules) -> tuple[Any, dict[str, tuple[str, int, bool]]]:
+    def _ruleset(
+        self, compiled: CompiledRules
+    ) -> tuple[Any, dict[str, tuple[str, int, bool]], dict[str, int]]:
         found = self._rulesets.get(compiled.signature)
         if found is not None:
             return found
         name = f"luanchuyen@{compiled.signature}"
         definition: dict[str, Any] = {}
         keys: dict[str, tuple[str, int, bool]] = {}
+        discriminators: dict[str, int] = {"kind": 0}
         for i, rule in enumerate(compiled.rules):
+            group, own = f"_g{i // GROUP_SIZE}", f"_r{i}"
+            discriminators[group] = discriminators[own] = 1
+            guard: list[dict[str, Any]] = [{"kind": _KIND}, {group: 1}, {own: 1}]
             conds = (rule.applies, rule.test, rule.exception)
             for part_index, cond in enumerate(conds):
                 if cond is None:
@@ -137,28 +150,26 @@ class DurableBackend:
                     expr = to_durable(variant)
                     if expr is None:
                         continue
-                    pattern: dict[str, Any] = {"kind": _KIND}
-                    conj: list[dict[str, Any]] = [{"kind": _KIND}]
-                    if expr:
-                        pattern = {"$and": [*conj, expr]}
+                    pattern: dict[str, Any] = {"$and": [*guard, expr] if expr else guard}
                     key = f"r{i}{_PARTS[part_index]}{'t' if truth else 'f'}"
                     keys[key] = (rule.id, part_index, truth)
                     definition[key] = {"all": [{"m": pattern}], "run": self._action(key)}
         self._host.register_rulesets({name: definition})
         ruleset = self._host.get_ruleset(name)
-        self._rulesets[compiled.signature] = (ruleset, keys)
-        return ruleset, keys
+        discriminators.pop("kind")
+        self._rulesets[compiled.signature] = (ruleset, keys, discriminators)
+        return ruleset, keys, discriminators
 
     def states(
         self, compiled: CompiledRules, facts: Mapping[str, FactValue]
     ) -> dict[str, RuleStates]:
         """Assert one fact in a fresh session, collect what fired, delete the session."""
         with self._lock:
-            ruleset, keys = self._ruleset(compiled)
+            ruleset, keys, discriminators = self._ruleset(compiled)
             sid = f"e{next(self._sids)}"
             fired: list[str] = []
             self._sink[sid] = fired
-            message = {**facts, "kind": _KIND, "sid": sid}
+            message = {**facts, **discriminators, "kind": _KIND, "sid": sid}
             outcome: dict[str, Any] = {}
             if self._live >= MAX_LIVE_SESSIONS:  # pragma: no cover - guarded by the lock
                 raise EngineError(
