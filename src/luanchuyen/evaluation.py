@@ -123,6 +123,8 @@ def input_error_from(exc: ValidationError, prefix: str) -> InputError:
         vi, en = "thiếu trường bắt buộc", "required field is missing"
     elif kind == "extra_forbidden":
         vi, en = "trường không được khai báo", "unexpected field"
+    elif " / " in first["msg"]:
+        vi, en = first["msg"].split(" / ", 1)
     else:
         vi = en = first["msg"]
     n = exc.error_count()

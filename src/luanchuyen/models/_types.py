@@ -37,13 +37,14 @@ def _to_date(value: Any) -> Any:
         except ValueError:
             raise PydanticCustomError(
                 "invalid_date",
-                "Ngày {value!r} không hợp lệ (dùng dd/mm/yyyy hoặc yyyy-mm-dd) / "
-                "Invalid date {value!r} (use dd/mm/yyyy or yyyy-mm-dd)",
+                "Ngày '{value}' không hợp lệ (dùng dd/mm/yyyy, yyyy-mm-dd; ngày sinh có thể là "
+                "yyyy hoặc mm/yyyy) / Invalid date '{value}' (use dd/mm/yyyy or yyyy-mm-dd; a "
+                "birth date may be yyyy or mm/yyyy)",
                 {"value": value},
             ) from None
     raise PydanticCustomError(
         "invalid_date",
-        "Ngày {value!r} không hợp lệ / Invalid date {value!r}",
+        "Ngày '{value}' không hợp lệ / Invalid date '{value}'",
         {"value": repr(value)},
     )
 

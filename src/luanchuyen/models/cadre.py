@@ -208,12 +208,7 @@ class Cadre(BaseModel):
             try:
                 parsed, precision = parse_birth_date(raw)
             except ValueError:
-                raise PydanticCustomError(
-                    "invalid_date",
-                    "Ngày sinh {value!r} không hợp lệ (dd/mm/yyyy, mm/yyyy hoặc yyyy) / "
-                    "Invalid date of birth {value!r} (dd/mm/yyyy, mm/yyyy or yyyy)",
-                    {"value": raw},
-                ) from None
+                return data  # the field validator reports it, naming the field
             data = {**data, "date_of_birth": parsed}
             data.setdefault("birth_date_precision", precision)
         return data

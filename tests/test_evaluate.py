@@ -1,0 +1,154 @@
+"""evaluate(): verdicts, three-valued outcomes, special cases, rendering, reproducibility."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+import luanchuyen as lc
+from factories import base_cadre, base_move
+from luanchuyen.decision import Outcome, Verdict, outcome_of
+from luanchuyen.errors import InputError
+
+AS_OF = date(2024, 6, 1)
+
+
+@pytest.mark.parametrize("backend", ["reference", "durable"])
+def test_tc01_national_is_eligible(backend: Any) -> None:
+    d = lc.evaluate(base_cadre(), base_move(), as_of=AS_OF, backend=backend)
+    assert d.verdict is Verdict.ELIGIBLE
+    assert d.facts["remaining_service_months"] == 216
+    assert d.facts["age_months"] == 528
+    assert d.criterion("min_remaining_service_10y").outcome is Outcome.PASS
+    assert d.context["retirement_date"] == "31/05/2042"
+    assert d.provenance.packs == ["qd65"]
+
+
+def test_backends_give_identical_decisions() -> None:
+    a = lc.evaluate(base_cadre(), base_move(), as_of=AS_OF, backend="reference")
+    b = lc.evaluate(base_cadre(), base_move(), as_of=AS_OF, backend="durable")
+    strip = lambda d: {**json.loads(d.to_json()), "provenance": None}
+    assert strip(a) == strip(b)
+
+
+def test_overlays_are_never_implied() -> None:
+    d = lc.evaluate(base_cadre(), base_move(), as_of=AS_OF, backend="reference")
+    assert not any(c.rule_id.startswith("chilang_") for c in d.criteria)
+    d2 = lc.evaluate(
+        base_cadre(),
+        base_move(),
+        as_of=AS_OF,
+        rules=lc.load_rules("chi-lang-2024"),
+        backend="reference",
+    )
+    assert d2.criterion("chilang_c3_deputy_three_terms").outcome is Outcome.PASS
+
+
+def test_as_of_accepts_strings() -> None:
+    a = lc.evaluate(base_cadre(), base_move(), as_of="01/06/2024", backend="reference")
+    b = lc.evaluate(base_cadre(), base_move(), as_of="2024-06-01", backend="reference")
+    assert a.to_json() == b.to_json()
+
+
+def test_decision_json_is_reproducible() -> None:
+    a = lc.evaluate(base_cadre(), base_move(), as_of=AS_OF, backend="reference").to_json()
+    b = lc.evaluate(base_cadre(), base_move(), as_of=AS_OF, backend="reference").to_json()
+    assert a == b
+    assert json.loads(a)["provenance"]["rules_hash"]
+
+
+def test_unknown_planning_makes_the_verdict_unknown_and_names_the_fact() -> None:
+    d = lc.evaluate(base_cadre(planning=None), base_move(), as_of=AS_OF, backend="reference")
+    assert d.criterion("rotation_requires_planning").outcome is Outcome.UNKNOWN
+    assert d.verdict is Verdict.UNKNOWN
+    assert "in_planning" in d.missing_facts["rotation_requires_planning"]
+    assert "in_planning" in d.criterion("rotation_requires_planning").message.vi
+
+
+def test_not_in_planning_blocks_and_special_case_turns_it_into_review() -> None:
+    d = lc.evaluate(base_cadre(planning=[]), base_move(), as_of=AS_OF, backend="reference")
+    assert d.verdict is Verdict.NOT_ELIGIBLE
+    assert d.blocking == ["rotation_requires_planning"]
+    d2 = lc.evaluate(
+        base_cadre(planning=[]),
+        base_move(special_case_requested=True),
+        as_of=AS_OF,
+        backend="reference",
+    )
+    assert d2.verdict is Verdict.NEEDS_REVIEW
+    assert d2.criterion("rotation_requires_planning").applied_effect == "review"
+
+
+def test_birth_after_as_of_is_a_coded_error() -> None:
+    with pytest.raises(InputError) as info:
+        lc.evaluate(base_cadre(date_of_birth="01/01/2030"), base_move(), as_of=AS_OF)
+    assert info.value.code == "birth_after_as_of"
+    assert info.value.field == "cadre.date_of_birth"
+
+
+def test_bad_input_is_a_coded_error_naming_the_field() -> None:
+    with pytest.raises(InputError) as info:
+        lc.evaluate(base_cadre(), base_move(kind="promotion"), as_of=AS_OF)
+    assert info.value.code == "invalid_enum"
+    assert info.value.field == "move.kind"
+
+
+def test_unknown_backend() -> None:
+    with pytest.raises(InputError):
+        lc.evaluate(base_cadre(), base_move(), as_of=AS_OF, backend="nope")  # type: ignore[arg-type]
+
+
+def test_rendering_vi_en_html() -> None:
+    d = lc.evaluate(base_cadre(), base_move(), as_of=AS_OF, backend="reference")
+    assert "ĐỦ ĐIỀU KIỆN" in str(d)
+    assert "Quy định 65-QĐ/TW" in d.explain()
+    assert "ELIGIBLE" in d.explain("en")
+    html = d._repr_html_()
+    assert "Đủ điều kiện" in html and "<table" in html
+
+
+@pytest.mark.parametrize(
+    ("effect", "applies", "test", "expected"),
+    [
+        ("block", False, None, Outcome.NOT_APPLICABLE),
+        ("block", True, True, Outcome.PASS),
+        ("block", True, False, Outcome.FAIL),
+        ("block", True, None, Outcome.UNKNOWN),
+        ("block", None, True, Outcome.PASS),
+        ("block", None, False, Outcome.UNKNOWN),
+        ("priority", None, True, Outcome.UNKNOWN),
+        ("info", None, True, Outcome.UNKNOWN),
+    ],
+)
+def test_outcome_table(effect: Any, applies: Any, test: Any, expected: Outcome) -> None:
+    assert outcome_of(effect, applies, test) is expected
+
+
+def test_regime_changes_with_as_of() -> None:
+    """The QĐ 80 window (12 months) before 08/10/2025, QĐ 377 (24 months) after."""
+    cadre = base_cadre(
+        disciplines=[{"form": "khien_trach", "kind": "dang", "decision_date": "01/01/2024"}],
+        current_post={
+            "title": "Trưởng phòng",
+            "title_code": "truong_phong",
+            "level": "xa",
+            "role": "cap_truong",
+            "since": "01/07/2020",
+        },
+        planning=[{"title_code": "pho_chu_tich_ubnd", "level": "xa", "approved_on": "01/03/2025"}],
+    )
+    move = base_move(
+        target={
+            "title": "Phó Chủ tịch UBND xã",
+            "title_code": "pho_chu_tich_ubnd",
+            "level": "xa",
+            "vacant": True,
+        }
+    )
+    before = lc.evaluate(cadre, move, as_of="07/10/2025", backend="reference")
+    after = lc.evaluate(cadre, move, as_of="08/10/2025", backend="reference")
+    assert before.criterion("discipline_window_higher_post").outcome is Outcome.PASS
+    assert after.criterion("discipline_window_higher_post").outcome is Outcome.FAIL
