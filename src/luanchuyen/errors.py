@@ -65,6 +65,14 @@ ERROR_CODES: Final[dict[str, tuple[str, str]]] = {
         "durable-rules session limit reached",
     ),
     "engine_unavailable": ("Không nạp được durable-rules", "durable-rules cannot be imported"),
+    "table_file": (
+        "Tệp bảng tính (Excel, CSV, JSON Lines) không đọc được",
+        "Spreadsheet or data file (Excel, CSV, JSON Lines) cannot be read",
+    ),
+    "unexpected_error": (
+        "Lỗi không mong đợi khi xử lý một dòng dữ liệu",
+        "Unexpected error while processing one row",
+    ),
 }
 
 
