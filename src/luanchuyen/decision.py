@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from luanchuyen.facts import DerivedFacts
 from luanchuyen.facts.registry import FACTS, FactValue
 from luanchuyen.ruleset.compile import CompiledRule, CompiledRules
-from luanchuyen.ruleset.conditions import TriState, facts_of
+from luanchuyen.ruleset.conditions import TriState
 from luanchuyen.ruleset.schema import Citation, Effect, Text2
 
 __all__ = [
@@ -199,6 +199,9 @@ def fill(
 ) -> str:
     """Fill ``{fact}``, ``{param.name}`` and ``{ctx.name}`` placeholders; unknowns show as ``?``."""
 
+    if "{" not in template:
+        return template
+
     def sub(m: re.Match[str]) -> str:
         key = m.group(1)
         if key.startswith("param."):
@@ -210,6 +213,9 @@ def fill(
         return "?" if v is None else _fmt(v, lang)
 
     return _PLACEHOLDER.sub(sub, template)
+
+
+_NOT_APPLICABLE = Text2(vi="Không áp dụng cho trường hợp này", en="Does not apply here")
 
 
 def _unknown_message(missing: list[str]) -> Text2:
@@ -227,7 +233,7 @@ def _criterion(
     applies, test, exception = states
     spec = rule.source.spec
     outcome = outcome_of(rule.effect, applies, test)
-    used_names = facts_of(rule.applies) | facts_of(rule.test)
+    used_names = rule.reads
     facts = derived.facts
     missing: list[str] = []
     applied: Effect | None = None
@@ -240,27 +246,23 @@ def _criterion(
         if exception is True and spec.exception is not None:
             applied = spec.exception.effect
     elif outcome is Outcome.NOT_APPLICABLE:
-        text = msgs.not_applicable or Text2(
-            vi="Không áp dụng cho trường hợp này", en="Does not apply here"
-        )
+        text = msgs.not_applicable or _NOT_APPLICABLE
     else:
         missing = derived.missing(used_names)
         text = msgs.unknown or _unknown_message(missing)
     ctx = derived.context
-    message = Text2(
-        vi=fill(text.vi, "vi", facts, ctx, params), en=fill(text.en, "en", facts, ctx, params)
-    )
+    vi, en = fill(text.vi, "vi", facts, ctx, params), fill(text.en, "en", facts, ctx, params)
     if applied is not None and applied != rule.effect and spec.exception and spec.exception.note:
-        note = spec.exception.note
-        message = Text2(vi=f"{message.vi} {note.vi}", en=f"{message.en} {note.en}")
-    return CriterionResult(
+        vi, en = f"{vi} {spec.exception.note.vi}", f"{en} {spec.exception.note.en}"
+    # Built from validated rule files and derived facts: no re-validation on this hot path.
+    return CriterionResult.model_construct(
         rule_id=rule.id,
         pack=rule.source.pack_id,
         title=spec.title,
         outcome=outcome,
         effect=rule.effect,
         applied_effect=applied,
-        message=message,
+        message=Text2.model_construct(vi=vi, en=en),
         citation=spec.citation,
         missing_facts=missing,
         facts_used={n: facts[n] for n in sorted(used_names) if n in facts},

@@ -52,12 +52,12 @@ class CompiledRule:
     test: Condition
     exception: Condition | None
     source: LoadedRule
+    reads: frozenset[str] = frozenset()
 
     @property
     def facts(self) -> frozenset[str]:
-        """Every fact the rule reads."""
-        out = facts_of(self.applies) | facts_of(self.test)
-        return out | facts_of(self.exception) if self.exception is not None else out
+        """Every fact the rule reads (exception included)."""
+        return self.reads | facts_of(self.exception) if self.exception is not None else self.reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,14 +194,16 @@ class RuleSet:
             if lr.applies_when is not None:
                 applies = All((kinds, resolve(lr.applies_when, params, where=where)))
             exc = lr.exception_when
+            test = resolve(lr.require, params, where=where)
             rules.append(
                 CompiledRule(
                     id=lr.id,
                     effect=lr.spec.effect,
                     applies=applies,
-                    test=resolve(lr.require, params, where=where),
+                    test=test,
                     exception=resolve(exc, params, where=where) if exc is not None else None,
                     source=lr,
+                    reads=facts_of(applies) | facts_of(test),
                 )
             )
         blob = json.dumps(
