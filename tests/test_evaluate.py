@@ -152,3 +152,34 @@ def test_regime_changes_with_as_of() -> None:
     after = lc.evaluate(cadre, move, as_of="08/10/2025", backend="reference")
     assert before.criterion("discipline_window_higher_post").outcome is Outcome.PASS
     assert after.criterion("discipline_window_higher_post").outcome is Outcome.FAIL
+
+
+@pytest.mark.parametrize(
+    ("convention", "expected_source", "expected_months"),
+    [
+        ("decision_date", "decision_date", 209),
+        ("planned_start", "planned_start", 219),
+        ("as_of", "as_of", 216),
+    ],
+)
+def test_reference_date_convention_is_a_parameter(
+    tmp_path: Any, convention: str, expected_source: str, expected_months: int
+) -> None:
+    import shutil
+
+    from luanchuyen.ruleset.compile import RuleSet
+    from luanchuyen.ruleset.loader import default_rules_dir
+
+    pack = tmp_path / "qd65"
+    shutil.copytree(default_rules_dir() / "qd65", pack)
+    meta = pack / "pack.yaml"
+    text = meta.read_text(encoding="utf-8").replace(
+        "        value: decision_date", f"        value: {convention}", 1
+    )
+    meta.write_text(text, encoding="utf-8")
+    move = base_move(decision_date="01/01/2025", planned_start="01/03/2024")
+    d = lc.evaluate(
+        base_cadre(), move, as_of=AS_OF, rules=RuleSet.from_paths([pack]), backend="reference"
+    )
+    assert d.context["reference_date_source"] == expected_source
+    assert d.facts["remaining_service_months"] == expected_months

@@ -194,6 +194,6 @@ def evaluate(
             ruleset_signature=compiled.signature,
             backend=engine.name,
             as_of=day,
-            reference_date=m.decision_date or day,
+            reference_date=derived.reference_date or day,
         ),
     )

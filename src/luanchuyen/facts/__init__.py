@@ -30,6 +30,7 @@ class DerivedFacts:
 
     facts: Mapping[str, FactValue]
     context: Mapping[str, Any] = field(default_factory=dict)
+    reference_date: date | None = None
 
     def missing(self, names: frozenset[str]) -> list[str]:
         """Those of ``names`` that are unknown, sorted."""
@@ -41,15 +42,25 @@ def derive_facts(
 ) -> DerivedFacts:
     """Derive every fact for one (cadre, move) on ``as_of``.
 
-    The reference date for "from the time of rotation" is ``move.decision_date`` when given,
-    else ``as_of`` (law brief §8.4, reading A).
+    The reference date for "from the time of rotation" follows the dated parameter
+    ``service_reference_date`` (law brief §8.4): ``decision_date`` (default, reading A: the
+    move's decision date, else ``as_of``), ``planned_start`` (the planned start, else the
+    decision date, else ``as_of``) or ``as_of``. The choice is recorded in the context.
 
     Raises:
         InputError: ``birth_after_as_of`` or ``implausible_age`` when the dates cannot be right.
     """
     params = params or {}
-    reference = move.decision_date or as_of
-    for when, label in ((as_of, "as_of"), (reference, "move.decision_date")):
+    convention = str(params.get("service_reference_date", "decision_date"))
+    if convention == "as_of":
+        reference, source = as_of, "as_of"
+    elif convention == "planned_start" and move.planned_start is not None:
+        reference, source = move.planned_start, "planned_start"
+    elif move.decision_date is not None:
+        reference, source = move.decision_date, "decision_date"
+    else:
+        reference, source = as_of, "as_of"
+    for when, label in ((as_of, "as_of"), (reference, f"move.{source}")):
         if cadre.date_of_birth > when:
             raise InputError(
                 "birth_after_as_of",
@@ -68,8 +79,8 @@ def derive_facts(
         cadre.gender, cadre.date_of_birth, override_age_months=cadre.retirement_age_override_months
     )
     x = Inputs(cadre, move, as_of, reference, params, ret, {}, {})
-    x.context["reference_date_source"] = "decision_date" if move.decision_date else "as_of"
+    x.context["reference_date_source"] = source
     x.context["birth_date_precision"] = cadre.birth_date_precision
     for topic in _TOPICS:
         topic.derive(x)
-    return DerivedFacts(x.facts, x.context)
+    return DerivedFacts(x.facts, x.context, reference)
