@@ -183,3 +183,33 @@ def test_reference_date_convention_is_a_parameter(
     )
     assert d.context["reference_date_source"] == expected_source
     assert d.facts["remaining_service_months"] == expected_months
+
+
+def test_expired_overlay_parameters_do_not_leak() -> None:
+    rules = lc.load_rules("chi-lang-2024")
+    move = base_move(
+        target={"title": "Bí thư Đảng ủy xã", "title_code": "bi_thu", "level": "xa", "vacant": True}
+    )
+    cadre = base_cadre(
+        current_post={
+            "title": "Phó Bí thư",
+            "title_code": "pho_bi_thu_thuong_truc",
+            "level": "xa",
+            "role": "cap_pho",
+            "since": "01/07/2025",
+        }
+    )
+    inside = lc.evaluate(cadre, move, as_of="01/06/2024", rules=rules, backend="reference")
+    after = lc.evaluate(cadre, move, as_of="01/03/2026", rules=rules, backend="reference")
+    assert "Chi Lăng" in inside.context["authority_vi"]
+    assert "Chi Lăng" not in after.context["authority_vi"]
+    assert after.provenance.packs == ["qd65"]
+    compiled = rules.compiled(date(2026, 3, 1))
+    assert compiled.params["equivalence_cross_level"] is False
+
+
+def test_no_rule_in_force_is_an_error_not_an_empty_eligible() -> None:
+    with pytest.raises(InputError) as info:
+        lc.evaluate(base_cadre(), base_move(), as_of="27/04/2022", backend="reference")
+    assert info.value.code == "no_regime"
+    assert info.value.field == "as_of"

@@ -130,3 +130,15 @@ def test_input_error_is_value_error() -> None:
         "message_vi": "x",
         "message_en": "y",
     }
+
+
+def test_errors_pickle_round_trip() -> None:
+    import pickle
+
+    err = InputError(
+        "invalid_enum", "sai", "wrong", field="cadre.gender", details={"allowed": ["nam"]}
+    )
+    back = pickle.loads(pickle.dumps(err))
+    assert isinstance(back, InputError)
+    assert back.to_dict() == err.to_dict()
+    assert str(back).startswith("invalid_enum")

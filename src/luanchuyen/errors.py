@@ -105,6 +105,10 @@ class LuanChuyenError(Exception):
         where = f" [{field}]" if field else ""
         super().__init__(f"{code}{where}: {message_vi} / {message_en}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process boundaries (batch workers): rebuild them from their parts.
+        return (_rebuild, (type(self), self.__dict__.copy()))
+
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready description of the error."""
         return {
@@ -114,6 +118,16 @@ class LuanChuyenError(Exception):
             "message_en": self.message_en,
             **({"details": self.details} if self.details else {}),
         }
+
+
+def _rebuild(cls: type[LuanChuyenError], state: dict[str, Any]) -> LuanChuyenError:
+    """Recreate a pickled error without calling ``__init__`` again."""
+    err = cls.__new__(cls)
+    err.__dict__.update(state)
+    Exception.__init__(
+        err, f"{state.get('code')}: {state.get('message_vi')} / {state.get('message_en')}"
+    )
+    return err
 
 
 class InputError(LuanChuyenError, ValueError):

@@ -151,6 +151,13 @@ def prepare(
     m: Move = _model(Move, move, "move")
     day = _as_date(as_of, "as_of")
     compiled = (rules or default_rules()).compiled(day)
+    if not compiled.rules:
+        raise InputError(
+            "no_regime",
+            f"Không có quy tắc nào có hiệu lực ngày {day:%d/%m/%Y} (Quy định 65-QĐ/TW có hiệu lực từ 28/04/2022)",
+            f"No rule is in force on {day:%d/%m/%Y} (Quy định 65-QĐ/TW applies from 28/04/2022)",
+            field="as_of",
+        )
     return c, m, day, compiled, derive_facts(c, m, day, compiled.params)
 
 

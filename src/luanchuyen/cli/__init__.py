@@ -13,7 +13,8 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from luanchuyen.cli import check  # noqa: F401  (commands register on import)
+    import luanchuyen.cli.batch  # noqa: F401
+    from luanchuyen.cli import check, rules  # noqa: F401  (commands register on import)
 
 
 def main() -> None:

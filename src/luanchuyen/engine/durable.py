@@ -178,13 +178,27 @@ class DurableBackend:
             self.max_live_seen = max(self.max_live_seen, self._live)
             try:
                 fired = self._run(ruleset, message)
-            finally:
-                try:
-                    ruleset.delete_state(sid)
-                finally:
-                    self._live -= 1
+            except BaseException:
+                self._delete(ruleset, sid, quiet=True)  # never mask the original error
+                raise
+            else:
+                self._delete(ruleset, sid, quiet=False)
             self.evaluations += 1
         return self._collect(compiled, keys, fired)
+
+    def _delete(self, ruleset: Any, sid: str, *, quiet: bool) -> None:
+        """Delete the session (always) and count it as closed."""
+        try:
+            ruleset.delete_state(sid)
+        except self._native.error as exc:
+            if not quiet:
+                raise EngineError(
+                    "engine_failure",
+                    f"durable-rules không xóa được phiên {sid}: {exc}",
+                    f"durable-rules could not delete session {sid}: {exc}",
+                ) from exc
+        finally:
+            self._live -= 1
 
     def _run(self, ruleset: Any, message: dict[str, Any]) -> list[str]:
         """Assert the fact and drain the action queue, returning the names of fired rules.

@@ -33,6 +33,21 @@ def derive(x: Inputs) -> None:
         dates = [d.effective for d in past if d.form in forms]
         _put_since(x, f"has_discipline_{bucket}", f"months_since_{bucket}", dates)
     x.put("has_terminal_discipline", any(d.form in TERMINAL for d in past))
+    latest = sorted(past, key=lambda d: d.effective, reverse=True)
+    x.context["discipline_summary_vi"] = (
+        "; ".join(
+            f"{d.form.label_vi.lower()} từ {d.effective:%d/%m/%Y}, đã {completed_months(d.effective, x.as_of)} tháng"
+            for d in latest
+        )
+        or "không có kỷ luật"
+    )
+    x.context["discipline_summary_en"] = (
+        "; ".join(
+            f"{d.form.value} since {d.effective:%d/%m/%Y}, {completed_months(d.effective, x.as_of)} months ago"
+            for d in latest
+        )
+        or "no discipline"
+    )
     if party:
         x.context["party_discipline_date"] = max(party).strftime("%d/%m/%Y")
 

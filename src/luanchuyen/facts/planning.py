@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from luanchuyen.facts._inputs import Inputs
 from luanchuyen.models import CommitteeRole, Level, PlanningEntry, TitleCode
@@ -32,7 +33,11 @@ def _planned(entries: Iterable[PlanningEntry], codes: frozenset[TitleCode]) -> b
 
 
 def derive(x: Inputs) -> None:
-    """Derive planning facts; ``planning_disciplined`` follows QĐ 50 automatic removal."""
+    """Derive planning facts; ``planning_disciplined`` follows QĐ 50 automatic removal.
+
+    A discipline counts when it took effect after the planning was approved and no later than
+    the parameter ``planning_removal_by_discipline_until`` (the end of QĐ 50).
+    """
     c = x.cadre
     active = c.active_planning
     if active is not None:
@@ -66,7 +71,9 @@ def _planning_disciplined(x: Inputs, active: list[PlanningEntry]) -> bool | None
         return False
     if disciplines is None:
         return None
-    effective = [d.effective for d in disciplines if d.effective <= x.as_of]
+    until = x.params.get("planning_removal_by_discipline_until")
+    cutoff = min(x.as_of, date.fromisoformat(str(until))) if until else x.as_of
+    effective = [d.effective for d in disciplines if d.effective <= cutoff]
     if not effective:
         return False
     latest = max(effective)

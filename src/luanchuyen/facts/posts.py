@@ -68,6 +68,7 @@ def derive(x: Inputs) -> None:
         return
     x.put("current_level", cur.level.value)
     x.put("current_title_code", cur.title_code.value if cur.title_code else None)
+    x.put("current_on_post_change_list", cur.on_post_change_list)
     x.put("current_is_head", cur.role is PostRole.CAP_TRUONG)
     x.put("current_is_deputy", cur.role is PostRole.CAP_PHO)
     d_cur, d_tgt = _LEVEL_ORDER[cur.level], _LEVEL_ORDER[tgt.level]

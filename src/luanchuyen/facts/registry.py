@@ -12,7 +12,7 @@ from typing import Final, Literal
 
 from luanchuyen.models.enums import Gender, Level, MoveKind, Rating, TitleCode
 
-__all__ = ["FACTS", "FactSpec", "FactType", "FactValue", "fact_spec"]
+__all__ = ["CONTEXT_KEYS", "FACTS", "FactSpec", "FactType", "FactValue", "fact_spec"]
 
 FactType = Literal["int", "bool", "enum"]
 FactValue = int | bool | str
@@ -45,6 +45,8 @@ _SPECS: tuple[FactSpec, ...] = (
     FactSpec("policy_case", "bool", "Luân chuyển theo chủ trương không là người địa phương/không quá 2 nhiệm kỳ", "Non-local / two-term policy rotation", topic="move"),
     FactSpec("re_election", "bool", "Tái cử cấp ủy", "Re-election to the committee", topic="move"),
     FactSpec("planned_duration_months", "int", "Thời gian dự kiến", "Planned duration", unit="months", topic="move"),
+    FactSpec("planned_duration_extra_days", "int", "Số ngày dự kiến vượt quá số tháng tròn", "Planned days beyond the whole months", unit="days", topic="move"),
+    FactSpec("days_from_start_to_retirement", "int", "Số ngày từ ngày bắt đầu (dự kiến) đến ngày nghỉ hưu", "Days from the (planned) start to the retirement date", unit="days", topic="service"),
     FactSpec("cross_unit", "bool", "Chuyển sang đơn vị khác", "Move to another unit", topic="move"),
     FactSpec("requires_civil_service_intake", "bool", "Cần tiếp nhận vào công chức", "Needs intake as a civil servant", topic="move"),
     FactSpec("job_position_fit", "bool", "Phù hợp vị trí việc làm", "Fits the job position", topic="move"),
@@ -101,6 +103,7 @@ _SPECS: tuple[FactSpec, ...] = (
     FactSpec("target_is_elected", "bool", "Chức danh bầu cử", "Elected post", topic="posts"),
     FactSpec("target_vacant", "bool", "Vị trí còn khuyết", "Target post is vacant", topic="posts"),
     FactSpec("target_created_for_move", "bool", "Chức danh tạo thêm để luân chuyển", "Post created for the move", topic="posts"),
+    FactSpec("current_on_post_change_list", "bool", "Vị trí hiện tại thuộc danh mục định kỳ chuyển đổi", "Current post is on the periodic post-change list", topic="posts"),
     FactSpec("target_on_post_change_list", "bool", "Thuộc danh mục định kỳ chuyển đổi", "On the periodic post-change list", topic="posts"),
     FactSpec("target_requires_degree", "bool", "Vị trí đến có yêu cầu trình độ chuyên môn", "Target post sets a degree requirement", topic="posts"),
     FactSpec("target_requires_political_theory", "bool", "Vị trí đến có yêu cầu lý luận chính trị", "Target post sets a political-theory requirement", topic="posts"),
@@ -123,3 +126,38 @@ FACTS: Final[dict[str, FactSpec]] = {spec.name: spec for spec in _SPECS}
 def fact_spec(name: str) -> FactSpec | None:
     """Return the spec of a fact, or ``None`` if the library does not derive it."""
     return FACTS.get(name)
+
+
+#: Context values a message may show as ``{ctx.NAME}``. They are written by the fact
+#: derivation (``x.context[...]`` and ``x.context.update(...)`` in ``luanchuyen/facts``);
+#: ``tests/test_lint.py`` checks this list against that source.
+CONTEXT_KEYS: Final[dict[str, tuple[str, str]]] = {
+    # facts/__init__.py (always)
+    "reference_date_source": ("nguồn của mốc tính (decision_date/as_of)", "reference date source"),
+    "birth_date_precision": ("độ chính xác ngày sinh (day/month/year)", "birth date precision"),
+    # facts/service.py (always)
+    "retirement_date": ("ngày nghỉ hưu dd/mm/yyyy", "retirement date"),
+    "retirement_age": ("tuổi nghỉ hưu, dạng 61y6m", "retirement age, as 61y6m"),
+    "retirement_age_vi": ("tuổi nghỉ hưu, dạng '61 năm 6 tháng'", "retirement age in Vietnamese"),
+    "age_vi": ("tuổi tại mốc tính, dạng '39 tuổi 2 tháng'", "age in Vietnamese"),
+    "age_en": ("tuổi tại mốc tính, dạng 39y2m", "age, as 39y2m"),
+    "reference_date": ("mốc tính dd/mm/yyyy", "reference date"),
+    "as_of": ("ngày đánh giá dd/mm/yyyy", "evaluation date"),
+    # facts/discipline.py (when there is a Party discipline)
+    "party_discipline_date": ("ngày kỷ luật Đảng gần nhất", "latest Party discipline date"),
+    # facts/family.py (when the youngest child's birth date is known)
+    "youngest_child_dob": ("ngày sinh con nhỏ nhất", "youngest child's date of birth"),
+    # facts/posts.py (when the current post is known)
+    "appointment_end": ("hết thời hạn bổ nhiệm 5 năm", "end of a five-year appointment"),
+    "authority_vi": ("cấp quyết định (tiếng Việt)", "deciding authority in Vietnamese"),
+    "authority_en": ("cấp quyết định (tiếng Anh)", "deciding authority in English"),
+    "start_date": ("ngày bắt đầu (dự kiến) của việc điều chuyển", "(planned) start of the move"),
+    # facts/discipline.py (when discipline records are known)
+    "discipline_summary_vi": (
+        "tóm tắt các kỷ luật và số tháng đã qua",
+        "discipline summary in Vietnamese",
+    ),
+    "discipline_summary_en": ("tóm tắt các kỷ luật (tiếng Anh)", "discipline summary in English"),
+    # facts/rotation.py (when on a rotation)
+    "rotation_start": ("ngày bắt đầu luân chuyển hiện tại", "start of the current rotation"),
+}

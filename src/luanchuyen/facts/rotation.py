@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from luanchuyen.dates import completed_months
+from datetime import timedelta
+
+from luanchuyen.dates import add_months, completed_months
 from luanchuyen.facts._inputs import Inputs
 from luanchuyen.models import Rating
 
@@ -44,4 +46,8 @@ def derive(x: Inputs) -> None:
     x.put("job_position_fit", m.job_position_fit)
     x.put("sending_unit_assessed", m.sending_unit_assessed)
     if m.planned_start is not None and m.planned_end is not None:
-        x.put("planned_duration_months", completed_months(m.planned_start, m.planned_end))
+        # The planned end is the last day served (01/07/2024 → 30/06/2027 is 36 months).
+        end = m.planned_end + timedelta(days=1)
+        months = completed_months(m.planned_start, end)
+        x.put("planned_duration_months", months)
+        x.put("planned_duration_extra_days", (end - add_months(m.planned_start, months)).days)

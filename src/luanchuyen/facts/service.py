@@ -16,6 +16,9 @@ def derive(x: Inputs) -> None:
     x.put("remaining_service_months", remaining)
     x.put("remaining_terms", terms(remaining, int(x.params.get("term_months", 60))))
     x.put("days_to_retirement", (r.retirement_date - x.as_of).days)
+    start = x.move.planned_start or x.reference_date
+    x.put("days_from_start_to_retirement", (r.retirement_date - start).days)
+    x.context["start_date"] = start.strftime("%d/%m/%Y")
     x.put("party_member", c.party_member)
     x.put("civil_servant", c.civil_servant)
     x.put("ethnic_minority", c.ethnic_minority)

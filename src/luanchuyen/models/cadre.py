@@ -58,6 +58,9 @@ class CurrentPost(BaseModel):
     allowance: int | None = Field(
         None, ge=0, description="Hệ số phụ cấp chức vụ × 100 / position allowance × 100"
     )
+    on_post_change_list: bool | None = Field(
+        None, description="Thuộc danh mục định kỳ chuyển đổi (NĐ 59) / on the post-change list"
+    )
 
 
 class CommitteeMembership(BaseModel):

@@ -55,6 +55,9 @@ def fold(text: str) -> str:
     return text.strip("_")
 
 
+_ALIAS_TABLES: dict[type, dict[str, str]] = {}
+
+
 class CodedEnum(StrEnum):
     """A string enum whose values are ASCII codes, parsed leniently through aliases."""
 
@@ -67,6 +70,8 @@ class CodedEnum(StrEnum):
         if isinstance(value, cls):
             return value
         if isinstance(value, str):
+            if value in cls._value2member_map_:
+                return cls(value)
             key = fold(value)
             key = cls._alias_table().get(key, key)
             try:
@@ -85,6 +90,9 @@ class CodedEnum(StrEnum):
 
     @classmethod
     def _alias_table(cls) -> dict[str, str]:
+        cached = _ALIAS_TABLES.get(cls)
+        if cached is not None:
+            return cached
         table: dict[str, str] = {fold(k): v for k, v in cls.__aliases__.items()}
         for member in cls:
             code = str(member.value)
@@ -92,6 +100,7 @@ class CodedEnum(StrEnum):
             label = cls.__label_vi__.get(code)
             if label:
                 table.setdefault(fold(label), code)
+        _ALIAS_TABLES[cls] = table
         return table
 
     @property

@@ -1,20 +1,38 @@
-"""HTML for Jupyter: a Decision as a coloured card with its criteria table (Vietnamese)."""
+"""HTML for Jupyter (Vietnamese): a Decision as a coloured card, batch results as a table."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from luanchuyen.decision import Decision
 
-__all__ = ["OUTCOME_COLOURS", "VERDICT_COLOURS", "decision_html"]
+__all__ = [
+    "OUTCOME_COLOURS",
+    "VERDICT_BACKGROUNDS",
+    "VERDICT_COLOURS",
+    "batch_html",
+    "decision_html",
+    "verdict_label",
+]
 
 VERDICT_COLOURS = {
     "eligible": "#1b7f3b",
     "not_eligible": "#b3261e",
     "needs_review": "#b26a00",
     "unknown": "#6a3ea1",
+}
+#: Light backgrounds for verdict cells (the same hues as the Excel output).
+VERDICT_BACKGROUNDS = {
+    "eligible": "#c6efce",
+    "not_eligible": "#ffc7ce",
+    "needs_review": "#ffeb9c",
+    "unknown": "#e4dfec",
+    "error": "#d9d9d9",
 }
 OUTCOME_COLOURS = {
     "pass": "#e6f4ea",
@@ -58,4 +76,92 @@ def decision_html(decision: Decision, *, show_not_applicable: bool = False) -> s
         "<tr><th>Tiêu chí</th><th>Kết quả</th><th>Hiệu lực</th><th>Lý do</th><th>Căn cứ</th></tr>"
         + "".join(rows)
         + "</table></div>"
+    )
+
+
+_BATCH_COLUMNS: Sequence[tuple[str, str]] = (
+    ("row", "Dòng"),
+    ("cadre_id", "Mã CB"),
+    ("cadre_name", "Họ và tên"),
+    ("target_title", "Vị trí đến"),
+    ("move_kind", "Hình thức"),
+    ("verdict", "Kết luận"),
+    ("remaining_service_months", "Còn (tháng)"),
+    ("reason_vi", "Lý do"),
+)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        if value != value:  # NaN / NA
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def verdict_label(code: str) -> str:
+    """The Vietnamese label of a verdict code (``error`` → «Lỗi dữ liệu»).
+
+    >>> verdict_label("needs_review"), verdict_label("error")
+    ('Cần cấp có thẩm quyền xem xét', 'Lỗi dữ liệu')
+    """
+    from luanchuyen.decision import VERDICT_VI, Verdict
+
+    if code == "error":
+        return "Lỗi dữ liệu"
+    try:
+        return VERDICT_VI[Verdict(code)]
+    except ValueError:
+        return code
+
+
+def batch_html(frame: pd.DataFrame, *, max_rows: int = 200) -> str:
+    """Render batch results (from :func:`luanchuyen.batch.evaluate_many`) as an HTML table.
+
+    A summary line counts rows by verdict; each row's verdict cell is coloured (green
+    eligible, red not eligible, amber review, violet unknown, grey error) and the reason is
+    the Vietnamese one. At most ``max_rows`` rows are shown (the summary counts all).
+    """
+    from luanchuyen.batch import VERDICT_ORDER, summarise
+
+    counts = summarise(frame) if "verdict" in frame.columns else {}
+    chips = "".join(
+        f'<span style="background:{VERDICT_BACKGROUNDS[v]};padding:2px 8px;margin-right:6px;'
+        f'border-radius:3px">{escape(verdict_label(v))}: <b>{counts.get(v, 0)}</b></span>'
+        for v in VERDICT_ORDER
+        if v in counts
+    )
+    cols = [(c, h) for c, h in _BATCH_COLUMNS if c in frame.columns]
+    head = "".join(f'<th style="text-align:left">{escape(h)}</th>' for _, h in cols)
+    body = []
+    records = frame.head(max_rows).to_dict("records")
+    for rec in records:
+        cells = []
+        for c, _ in cols:
+            value = rec.get(c)
+            if c == "verdict":
+                code = _cell(value)
+                label = verdict_label(code)
+                if rec.get("priority") is True:
+                    label += " · ưu tiên"
+                bg = VERDICT_BACKGROUNDS.get(code, "#ffffff")
+                cells.append(f'<td style="background:{bg};font-weight:bold">{escape(label)}</td>')
+            elif c == "reason_vi" and rec.get("error_code"):
+                text = f"[{_cell(rec.get('error_code'))}] {_cell(value)}"
+                cells.append(f"<td>{escape(text)}</td>")
+            else:
+                cells.append(f"<td>{escape(_cell(value))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    more = len(frame) - len(records)
+    tail = f"<div><i>… và {more} dòng nữa / and {more} more rows</i></div>" if more > 0 else ""
+    return (
+        '<div style="font-family:sans-serif">'
+        f'<div style="margin-bottom:6px"><b>{len(frame)} dòng</b> · {chips}</div>'
+        '<table style="border-collapse:collapse;font-size:0.9em">'
+        f"<tr>{head}</tr>" + "".join(body) + f"</table>{tail}</div>"
     )

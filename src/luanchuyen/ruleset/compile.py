@@ -145,10 +145,16 @@ class RuleSet:
         """Ids of the packs in the stack."""
         return tuple(p.id for p in self.packs)
 
-    def parameters(self) -> dict[str, tuple[Pack, Parameter]]:
-        """Every parameter by name, later packs overriding earlier ones."""
+    def parameters(self, on: date | None = None) -> dict[str, tuple[Pack, Parameter]]:
+        """Every parameter by name, later packs overriding earlier ones.
+
+        With ``on``, only packs in force on that date contribute: an expired overlay's
+        parameters (its equivalence table, its authority) never leak past its validity.
+        """
         out: dict[str, tuple[Pack, Parameter]] = {}
         for pack in self.packs:
+            if on is not None and not pack.in_force(on):
+                continue
             for name, param in pack.parameters.items():
                 out[name] = (pack, param)
         return out
@@ -181,7 +187,7 @@ class RuleSet:
     def _compile(self, on: date) -> CompiledRules:
         params: dict[str, Any] = {}
         sources: dict[str, ParamValue] = {}
-        for name, (_pack, param) in self.parameters().items():
+        for name, (_pack, param) in self.parameters(on).items():
             value = param_value_at(param, on)
             if value is not None:
                 params[name] = value.value
