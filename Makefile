@@ -20,8 +20,8 @@ demo: $(STAMP)
 	$(BIN)/luanchuyen demo examples
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests tools $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests tools $(wildcard benchmarks)
 	$(BIN)/luanchuyen rules lint rules
 	$(BIN)/python tools/changelog_gate.py
 
