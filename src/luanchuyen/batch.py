@@ -508,8 +508,123 @@ def _states_many(
     in ONE ``states_many`` call when the backend has it, else row by row. If a group's call
     fails, its rows are retried one by one so that only the rows that fail carry the error.
     This is the hot path of a batch: keep its contract (jobs in, rows out, same order).
+
+    Fast path (the ``vector`` backend, no ``criteria``): the group's states come back as
+    columns, and outcomes, applied effects, verdicts and priorities are computed on them for
+    all rows at once; no :class:`~luanchuyen.decision.Decision` is assembled. Each row goes
+    to ``_decision_row`` through a light stand-in whose criteria fill their message (with
+    ``decision._criterion``, the same text) only when the row shows it — its main reason.
+    The rows are identical to those of the assembling path (tests/test_vector.py).
     """
+    import sys
+    from types import SimpleNamespace
+    from typing import cast
+
+    from luanchuyen.decision import CriterionResult, _criterion
+    from luanchuyen.ruleset.compile import CompiledRule
+
+    vector = sys.modules.get("luanchuyen.engine.vector")  # loaded only if it is the engine
+    columnar = not criteria and vector is not None and isinstance(engine, vector.VectorBackend)
+
+    class _LazyCriterion:
+        """What ``_decision_row`` reads of a criterion; the message is built when read."""
+
+        __slots__ = (
+            "_full",
+            "_states",
+            "applied_effect",
+            "derived",
+            "effect",
+            "outcome",
+            "params",
+            "rule",
+            "rule_id",
+            "title",
+        )
+
+        def __init__(
+            self,
+            rule: CompiledRule,
+            outcome: Outcome,
+            applied_effect: str | None,
+            states: RuleStates,
+            derived: DerivedFacts,
+            params: Mapping[str, Any],
+        ) -> None:
+            self.rule, self.outcome, self.applied_effect = rule, outcome, applied_effect
+            self.rule_id, self.effect, self.title = rule.id, rule.effect, rule.source.spec.title
+            self._states, self.derived, self.params = states, derived, params
+            self._full: CriterionResult | None = None
+
+        def _result(self) -> CriterionResult:
+            if self._full is None:
+                self._full = _criterion(self.rule, self._states, self.derived, self.params)
+            return self._full
+
+        @property
+        def message(self) -> Any:
+            return self._result().message
+
+        @property
+        def facts_used(self) -> Any:
+            return self._result().facts_used
+
+    def columnar_rows(compiled: CompiledRules, group: list[_Job], cols: Any) -> list[Row]:
+        assert vector is not None
+        outcomes = cols.outcomes()
+        verdicts = cols.verdicts(outcomes).tolist()
+        priorities = cols.priority(outcomes).tolist()
+        tri, outcome_codes, verdict_codes = (
+            vector.TRISTATE_CODES,
+            vector.OUTCOME_CODES,
+            vector.VERDICT_CODES,
+        )
+        exc_effects = cols.exception_effects
+        rules = compiled.rules
+        rows: list[Row] = []
+        zipped = zip(
+            group,
+            outcomes.tolist(),
+            cols.applies.tolist(),
+            cols.test.tolist(),
+            cols.exception.tolist(),
+            strict=True,
+        )
+        for k, (job, outs, app, tst, exc) in enumerate(zipped):
+            crits: list[_LazyCriterion] = []
+            blocking: list[str] = []
+            for j, rule in enumerate(rules):
+                outcome = outcome_codes[outs[j]]
+                applied: str | None = None
+                if outcome is Outcome.FAIL:
+                    applied = rule.effect
+                    if exc[j] == 1 and exc_effects[j] is not None:
+                        applied = exc_effects[j]
+                    if applied == "block":
+                        blocking.append(rule.id)
+                states = (tri[app[j]], tri[tst[j]], tri[exc[j]])
+                crits.append(
+                    _LazyCriterion(rule, outcome, applied, states, job.derived, compiled.params)
+                )
+            c, m = job.cadre, job.move
+            stand_in = SimpleNamespace(
+                cadre_id=c.id,
+                cadre_name=c.name,
+                move_kind=m.kind.value,
+                target_title=m.target.title,
+                verdict=verdict_codes[verdicts[k]],
+                priority=bool(priorities[k]),
+                blocking=blocking,
+                criteria=crits,
+                facts=job.derived.facts,
+                context=job.derived.context,
+                provenance=SimpleNamespace(as_of=job.as_of, ruleset_signature=compiled.signature),
+            )
+            rows.append(_decision_row(cast(Decision, stand_in), job.item, c, m, compiled))
+        return rows
+
     states: list[Mapping[str, RuleStates] | LuanChuyenError | None] = [None] * len(jobs)
+    ready: dict[int, tuple[Row, list[Row]]] = {}
     groups: dict[str, list[int]] = {}
     for i, job in enumerate(jobs):
         groups.setdefault(job.compiled.signature, []).append(i)
@@ -517,6 +632,16 @@ def _states_many(
     for idx in groups.values():
         compiled = jobs[idx[0]].compiled
         facts = [jobs[i].derived.facts for i in idx]
+        if columnar:
+            try:
+                cols = engine.columns(compiled, facts)  # type: ignore[attr-defined]
+                fast = columnar_rows(compiled, [jobs[i] for i in idx], cols)
+            except LuanChuyenError:
+                pass  # the row-by-row path below isolates the failing rows
+            else:
+                for i, row in zip(idx, fast, strict=True):
+                    ready[i] = (row, [])
+                continue
         try:
             if many is None:
                 raise EngineError("engine_failure", "không có states_many", "no states_many")
@@ -537,7 +662,10 @@ def _states_many(
         for i, r in zip(idx, results, strict=True):
             states[i] = r
     out: list[tuple[Row, list[Row]] | LuanChuyenError] = []
-    for job, st in zip(jobs, states, strict=True):
+    for i, (job, st) in enumerate(zip(jobs, states, strict=True)):
+        if i in ready:
+            out.append(ready[i])
+            continue
         if isinstance(st, LuanChuyenError):
             out.append(st)
             continue

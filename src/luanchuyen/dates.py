@@ -24,6 +24,7 @@ Conventions (see ``law-brief.md`` §2.8 and §3):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from calendar import monthrange
@@ -279,6 +280,12 @@ class Retirement:
 
 
 def _statutory_age_for(gender: Gender, dob: date) -> int:
+    """The statutory age for ``dob``: it depends only on the birth month (Phụ lục I)."""
+    return _statutory_age_for_month(gender, dob.year, dob.month)
+
+
+@functools.lru_cache(maxsize=4096)
+def _statutory_age_for_month(gender: Gender, year_of_birth: int, month_of_birth: int) -> int:
     """The statutory age in force in the year it is reached, for ``dob``.
 
     Scans candidate years upward and returns the age of the **first** year ``y`` for which
@@ -286,6 +293,7 @@ def _statutory_age_for(gender: Gender, dob: date) -> int:
     09/1961 reaches 60y3m in 12/2021 and would reach 60y6m in 03/2022); the first one is the
     moment the person first reaches the age in force, which matches Phụ lục I of Nghị định 135.
     """
+    dob = date(year_of_birth, month_of_birth, 1)  # the reach year does not depend on the day
     base, _step, cap = _ROADMAP[gender]
     # The age lies between base and cap, so the year reached lies in this window, and at
     # least one year in it is a fixed point (year - reach_year moves up by 0 or 1 a year,

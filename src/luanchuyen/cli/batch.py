@@ -129,15 +129,18 @@ def batch(
     try:
         with _progress(console, total) as advance:
             for path, data in datasets:
-                result, crit = evaluate_many(
-                    data,
-                    as_of=day,
-                    rules=rs,
-                    backend=engine,
-                    criteria=True,
-                    workers=workers,
-                    progress=_Offset(advance, sum(len(f) for f in frames)),
-                )
+                offset = _Offset(advance, sum(len(f) for f in frames))
+                if criteria:  # the long per-criterion frame costs a full Decision per row
+                    result, crit = evaluate_many(
+                        data, as_of=day, rules=rs, backend=engine, criteria=True,
+                        workers=workers, progress=offset,
+                    )  # fmt: skip
+                    crit_frames.append(crit)
+                else:
+                    result = evaluate_many(
+                        data, as_of=day, rules=rs, backend=engine, workers=workers,
+                        progress=offset,
+                    )  # fmt: skip
                 unknown = result.attrs.get("unknown_columns")
                 if unknown:
                     console.print(
@@ -147,16 +150,15 @@ def batch(
                 if len(inputs) > 1:
                     result.insert(0, "source_file", path.name)
                 frames.append(result)
-                crit_frames.append(crit)
     except LuanChuyenError as exc:
         _fail(exc)
         return
     import pandas as pd
 
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    crit_all = pd.concat(crit_frames, ignore_index=True) if len(crit_frames) > 1 else crit_frames[0]
+    crit_all = pd.concat(crit_frames, ignore_index=True) if crit_frames else None
     try:
-        write_results(frame, out, criteria=crit_all if criteria else None)
+        write_results(frame, out, criteria=crit_all)
     except LuanChuyenError as exc:
         _fail(exc)
     except OSError as exc:

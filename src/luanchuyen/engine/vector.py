@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from luanchuyen.decision import Outcome, RuleStates, Verdict
+from luanchuyen.engine.reference import ReferenceBackend
 from luanchuyen.facts.registry import FACTS, FactValue
 from luanchuyen.ruleset.compile import CompiledRules
 from luanchuyen.ruleset.conditions import (
@@ -96,6 +97,7 @@ _NONE: Final = type(None)
 _BOOL_CODES: Final[dict[Any, int]] = {None: -1, False: 0, True: 1}
 _CONSTRAINTS: Final[frozenset[str]] = frozenset({"block", "review", "warn"})
 _PROGRAM_CACHE_SIZE: Final[int] = 64
+_REFERENCE: Final = ReferenceBackend()
 
 # All 27 (applies, test, exception) combinations, indexed by 9*(a+1) + 3*(t+1) + (e+1).
 _STATE_TABLE: Final[tuple[RuleStates, ...]] = tuple(
@@ -117,7 +119,7 @@ class _UnsupportedError(Exception):
 class _Step:
     """One node of the program: a leaf test or a combination of earlier slots."""
 
-    kind: Literal["cmp", "known", "all", "any", "not", "const"]
+    kind: Literal["cmp", "known", "all", "any", "not"]
     fact: str = ""
     op: str = ""
     literal: int = 0
@@ -131,14 +133,11 @@ class _Step:
 class _Program:
     """The column operations of one rule set, with what is needed to build the columns."""
 
-    rule_ids: tuple[str, ...]
     steps: tuple[_Step, ...]
     # slot of (applies, test, exception) per rule; -1 for an absent exception
     outputs: tuple[tuple[int, int, int], ...]
     kinds: Mapping[str, _ColumnKind]
     enum_codes: Mapping[str, Mapping[str, int]]
-    effects: tuple[str, ...]
-    exception_effects: tuple[str | None, ...]
 
 
 class _Compiler:
@@ -244,16 +243,10 @@ def _compile(compiled: CompiledRules) -> _Program | None:
     except _UnsupportedError:
         return None
     return _Program(
-        rule_ids=tuple(r.id for r in compiled.rules),
         steps=tuple(comp.steps),
         outputs=outputs,
         kinds=dict(comp.kinds),
         enum_codes={k: dict(v) for k, v in comp.enum_codes.items()},
-        effects=tuple(r.effect for r in compiled.rules),
-        exception_effects=tuple(
-            r.source.spec.exception.effect if r.source.spec.exception is not None else None
-            for r in compiled.rules
-        ),
     )
 
 
@@ -568,8 +561,8 @@ class VectorBackend:
     def states(
         self, compiled: CompiledRules, facts: Mapping[str, FactValue]
     ) -> dict[str, RuleStates]:
-        """One row: evaluated directly in Python (numpy only pays off on many rows)."""
-        return _reference_states(compiled, facts)
+        """One row: the reference evaluator (numpy only pays off on many rows)."""
+        return _REFERENCE.states(compiled, facts)
 
     def states_many(
         self, compiled: CompiledRules, facts: Sequence[Mapping[str, FactValue]]
@@ -606,15 +599,14 @@ class VectorBackend:
         program = self._program(compiled)
         for start in range(0, n, CHUNK_ROWS):
             stop = min(n, start + CHUNK_ROWS)
-            if isinstance(facts, Mapping):
-                names = tuple(program.kinds) if program is not None else tuple(table)
-                chunk: FactTable = {k: table[k][start:stop] for k in names if k in table}
-            else:
-                names = tuple(program.kinds) if program is not None else ()
-                chunk = dict(zip(names, _transpose(names, rows[start:stop]), strict=True))
             if program is None:
                 irregular: Iterable[int] = range(stop - start)
             else:
+                names = tuple(program.kinds)
+                if isinstance(facts, Mapping):
+                    chunk: FactTable = {k: table[k][start:stop] for k in names if k in table}
+                else:
+                    chunk = dict(zip(names, _transpose(names, rows[start:stop]), strict=True))
                 cols = _columns(program, chunk, stop - start)
                 slots = _run(program, cols, stop - start)
                 for j, (sa, st, se) in enumerate(program.outputs):
@@ -649,19 +641,6 @@ def _row_of(table: FactTable, index: int) -> dict[str, FactValue]:
     return row
 
 
-def _reference_states(
-    compiled: CompiledRules, facts: Mapping[str, FactValue]
-) -> dict[str, RuleStates]:
-    return {
-        r.id: (
-            evaluate(r.applies, facts),
-            evaluate(r.test, facts),
-            evaluate(r.exception, facts) if r.exception is not None else None,
-        )
-        for r in compiled.rules
-    }
-
-
 def _code_of(value: bool | None) -> int:
     return -1 if value is None else int(value)
 
@@ -673,7 +652,9 @@ def _fill_row(
     test: Int8Array,
     exception: Int8Array,
 ) -> None:
-    for j, (a, t, e) in enumerate(_reference_states(compiled, facts).values()):
-        applies[j] = _code_of(a)
-        test[j] = _code_of(t)
-        exception[j] = _code_of(e)
+    """One row with the reference evaluator (the conditions ``ReferenceBackend`` evaluates)."""
+    for j, rule in enumerate(compiled.rules):
+        applies[j] = _code_of(evaluate(rule.applies, facts))
+        test[j] = _code_of(evaluate(rule.test, facts))
+        if rule.exception is not None:
+            exception[j] = _code_of(evaluate(rule.exception, facts))

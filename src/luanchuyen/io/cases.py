@@ -18,7 +18,7 @@ from luanchuyen.errors import InputError, RuleFileError
 from luanchuyen.evaluation import input_error_from
 from luanchuyen.models import Cadre, Move
 from luanchuyen.models._types import VnDate
-from luanchuyen.ruleset.loader import read_yaml
+from luanchuyen.ruleset.loader import MAX_FILE_BYTES, read_yaml
 
 __all__ = ["Case", "Expected", "load_case", "load_cases"]
 
@@ -75,10 +75,24 @@ def load_cases(path: str | os.PathLike[str]) -> list[Case]:
     p = Path(path)
     try:
         if p.suffix.lower() == ".json":
+            size = p.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise InputError(
+                    "case_file",
+                    f"{p}: tệp quá lớn ({size} byte)",
+                    f"{p}: file too large ({size} bytes)",
+                    field=str(p),
+                )
             data = json.loads(p.read_text(encoding="utf-8"))
         else:
             data = read_yaml(p)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RuleFileError) as exc:
+    except (
+        OSError,
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+        RecursionError,
+        RuleFileError,
+    ) as exc:
         msg = getattr(exc, "message_en", str(exc))
         raise InputError(
             "case_file", f"{p}: không đọc được ({msg})", f"{p}: cannot read ({msg})", field=str(p)

@@ -52,6 +52,7 @@ def read_yaml(path: Path) -> Any:
         raise RuleFileError(
             "rule_file", f"không đọc được: {exc}", f"cannot read: {exc}", file=name
         ) from None
+    _check_depth(text, name)
     try:
         return yaml.load(text, Loader=_SafeLoader)  # the C or pure-Python *safe* loader
     except yaml.constructor.ConstructorError as exc:
@@ -61,6 +62,40 @@ def read_yaml(path: Path) -> Any:
             f"YAML tag not allowed (rule files never run code): {exc.problem}",
             file=name,
         ) from None
+    except yaml.YAMLError as exc:
+        raise RuleFileError(
+            "rule_file", f"YAML sai cú pháp: {exc}", f"YAML syntax error: {exc}", file=name
+        ) from None
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+        # e.g. an impossible unquoted date (2024-02-31) or "!!int ~": PyYAML raises plain errors
+        raise RuleFileError(
+            "rule_file",
+            f"giá trị YAML không hợp lệ: {exc!r}",
+            f"invalid YAML value: {exc!r}",
+            file=name,
+        ) from None
+
+
+#: Deepest nesting of mappings and lists a rule or case file may have.
+MAX_DEPTH = 64
+
+
+def _check_depth(text: str, name: str) -> None:
+    """Reject absurdly nested YAML before loading it (PyYAML's C loader can segfault on it)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise RuleFileError(
+                        "rule_file",
+                        f"lồng quá sâu (hơn {MAX_DEPTH} cấp)",
+                        f"nested too deeply (more than {MAX_DEPTH} levels)",
+                        file=name,
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
     except yaml.YAMLError as exc:
         raise RuleFileError(
             "rule_file", f"YAML sai cú pháp: {exc}", f"YAML syntax error: {exc}", file=name
