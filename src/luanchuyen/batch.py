@@ -32,10 +32,10 @@ from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 from pydantic import ValidationError
 
-from luanchuyen._version import __version__
-from luanchuyen.decision import Decision, Outcome, Provenance, RuleStates, assemble
+from luanchuyen.decision import Decision, Outcome, RuleStates
 from luanchuyen.engine.base import Backend
 from luanchuyen.errors import EngineError, InputError, LuanChuyenError
+from luanchuyen.evaluation import decide
 from luanchuyen.facts import DerivedFacts, derive_facts
 from luanchuyen.models import Cadre, Move
 from luanchuyen.ruleset.compile import CompiledRules, RuleSet
@@ -671,24 +671,7 @@ def _states_many(
             continue
         assert st is not None
         c, m = job.cadre, job.move
-        decision = assemble(
-            job.compiled,
-            st,
-            job.derived,
-            cadre_id=c.id,
-            cadre_name=c.name,
-            move_kind=m.kind.value,
-            target_title=m.target.title,
-            provenance=Provenance(
-                library_version=__version__,
-                packs=list(job.compiled.pack_ids),
-                rules_hash=job.compiled.content_hash,
-                ruleset_signature=job.compiled.signature,
-                backend=engine.name,
-                as_of=job.as_of,
-                reference_date=m.decision_date or job.as_of,
-            ),
-        )
+        decision = decide(job.compiled, st, job.derived, c, m, job.as_of, engine.name)
         row = _decision_row(decision, job.item, c, m, job.compiled)
         crit = _criteria_rows(decision, job.item, m.target.id) if criteria else []
         out.append((row, crit))

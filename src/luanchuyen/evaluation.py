@@ -10,14 +10,22 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from luanchuyen._version import __version__
-from luanchuyen.decision import Decision, Provenance, assemble
+from luanchuyen.decision import Decision, Provenance, RuleStates, assemble
 from luanchuyen.engine.base import Backend
 from luanchuyen.errors import InputError
 from luanchuyen.facts import DerivedFacts, derive_facts
 from luanchuyen.models import Cadre, Move
 from luanchuyen.ruleset.compile import CompiledRules, RuleSet
 
-__all__ = ["BackendName", "default_rules", "evaluate", "get_backend", "load_rules", "prepare"]
+__all__ = [
+    "BackendName",
+    "decide",
+    "default_rules",
+    "evaluate",
+    "get_backend",
+    "load_rules",
+    "prepare",
+]
 
 BackendName = Literal["durable", "reference", "vector"]
 _lock = threading.Lock()
@@ -185,22 +193,34 @@ def evaluate(
     """
     c, m, day, compiled, derived = prepare(cadre, move, as_of=as_of, rules=rules)
     engine = get_backend(backend)
-    states = engine.states(compiled, derived.facts)
+    return decide(compiled, engine.states(compiled, derived.facts), derived, c, m, day, engine.name)
+
+
+def decide(
+    compiled: CompiledRules,
+    states: Mapping[str, RuleStates],
+    derived: DerivedFacts,
+    cadre: Cadre,
+    move: Move,
+    as_of: date,
+    backend_name: str,
+) -> Decision:
+    """Assemble the :class:`Decision` of one evaluation from a backend's per-rule states."""
     return assemble(
         compiled,
         states,
         derived,
-        cadre_id=c.id,
-        cadre_name=c.name,
-        move_kind=m.kind.value,
-        target_title=m.target.title,
+        cadre_id=cadre.id,
+        cadre_name=cadre.name,
+        move_kind=move.kind.value,
+        target_title=move.target.title,
         provenance=Provenance(
             library_version=__version__,
             packs=list(compiled.pack_ids),
             rules_hash=compiled.content_hash,
             ruleset_signature=compiled.signature,
-            backend=engine.name,
-            as_of=day,
-            reference_date=derived.reference_date or day,
+            backend=backend_name,
+            as_of=as_of,
+            reference_date=derived.reference_date or as_of,
         ),
     )
