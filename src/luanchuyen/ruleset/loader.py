@@ -54,7 +54,11 @@ def read_yaml(path: Path) -> Any:
         ) from None
     _check_depth(text, name)
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # the C or pure-Python *safe* loader
+        loader = _SafeLoader(text)  # the C or pure-Python *safe* loader: never builds objects
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.constructor.ConstructorError as exc:
         raise RuleFileError(
             "unsafe_yaml",
