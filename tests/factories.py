@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+from types import ModuleType
 from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def base_cadre(**overrides: Any) -> dict[str, Any]:
@@ -57,3 +62,14 @@ def base_move(**overrides: Any) -> dict[str, Any]:
     }
     move.update(overrides)
     return move
+
+
+def example_data_module() -> ModuleType:
+    """``examples/make_example_data.py``, imported as a module (it is a script, not a package)."""
+    spec = importlib.util.spec_from_file_location(
+        "make_example_data", ROOT / "examples" / "make_example_data.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
@@ -15,7 +14,7 @@ import pandas as pd
 import pytest
 
 import luanchuyen.batch as batch_mod
-from factories import base_cadre, base_move
+from factories import base_cadre, base_move, example_data_module
 from luanchuyen import evaluate, load_rules
 from luanchuyen.batch import (
     CRITERIA_COLUMNS,
@@ -36,19 +35,9 @@ E1 = date(2024, 6, 1)
 E2 = date(2026, 3, 1)
 
 
-def _examples() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_example_data", ROOT / "examples" / "make_example_data.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def ex() -> ModuleType:
-    return _examples()
+    return example_data_module()
 
 
 @pytest.fixture(scope="module")

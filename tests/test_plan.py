@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pandas as pd
 import pytest
 
-from factories import base_cadre, base_move
+from factories import base_cadre, base_move, example_data_module
 from luanchuyen import evaluate, load_rules
 from luanchuyen.batch import evaluate_many
 from luanchuyen.errors import InputError
@@ -24,16 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 E1 = date(2024, 6, 1)
 
 
-def _examples() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_example_data", ROOT / "examples" / "make_example_data.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def rules() -> Any:
     return load_rules("chi-lang-2024")
@@ -41,7 +29,9 @@ def rules() -> Any:
 
 @pytest.fixture(scope="module")
 def results(rules: Any) -> pd.DataFrame:
-    return evaluate_many(_examples().plan_moves(), as_of=E1, rules=rules, backend="reference")
+    return evaluate_many(
+        example_data_module().plan_moves(), as_of=E1, rules=rules, backend="reference"
+    )
 
 
 def _counts(
@@ -108,7 +98,7 @@ def test_counts_cadres_once_and_sets_errors_and_unclear_rows_apart(rules: Any) -
 
 
 def test_inputs_raw_sheet_and_decisions(rules: Any, tmp_path: Path) -> None:
-    mod = _examples()
+    mod = example_data_module()
     sheet = tables.read_table(
         tables.write_table(tables.requests_frame(mod.plan_moves()), tmp_path / "kh.csv")
     )

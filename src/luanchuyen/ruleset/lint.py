@@ -360,8 +360,12 @@ def _scan_rule(sink: _Sink, item: Any, file: Path, label: str) -> bool:
         return False
     ok = True
     unknown = False
-    for where in ("applies_when", "require"):
-        for fact in _raw_facts(item.get(where)):
+    exc_data = item.get("exception")
+    conditions = [("applies_when", item.get("applies_when")), ("require", item.get("require"))]
+    if isinstance(exc_data, dict):
+        conditions.append(("exception.when", exc_data.get("when")))
+    for where, data in conditions:
+        for fact in _raw_facts(data):
             if fact not in FACTS:
                 unknown = True
                 hint = _suggest(fact)
@@ -375,21 +379,6 @@ def _scan_rule(sink: _Sink, item: Any, file: Path, label: str) -> bool:
                     f"'{where}' uses fact '{fact}', which the library does not derive"
                     + (f"; did you mean: {hint}?" if hint else "")
                     + " (fact list: docs/facts.md)",
-                )
-    exc_data = item.get("exception")
-    if isinstance(exc_data, dict):
-        for fact in _raw_facts(exc_data.get("when")):
-            if fact not in FACTS:
-                unknown = True
-                hint = _suggest(fact)
-                sink.add(
-                    "LC003",
-                    file,
-                    label,
-                    f"'exception.when' dùng dữ kiện '{fact}' mà thư viện không tính"
-                    + (f"; có phải: {hint}?" if hint else ""),
-                    f"'exception.when' uses fact '{fact}', which the library does not derive"
-                    + (f"; did you mean: {hint}?" if hint else ""),
                 )
     try:
         spec = RuleSpec.model_validate(item)
