@@ -5,6 +5,7 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -146,6 +147,32 @@ def test_add_months_clamps_the_day(d: date, n: int) -> None:
     assert r.day == min(d.day, monthrange(r.year, r.month)[1])
     if d.day <= 28:
         assert add_months(r, -n) == d
+
+
+@SETTINGS
+@given(st.dates(), st.integers(min_value=-120_000, max_value=120_000))
+def test_month_arithmetic_agrees_with_dateutil(d: date, n: int) -> None:
+    """The integer month arithmetic gives python-dateutil's answer, or the range error."""
+    from dateutil.relativedelta import relativedelta
+
+    from luanchuyen.dates import first_day_of_next_month, last_day_of_month
+    from luanchuyen.errors import InputError
+
+    try:
+        expected: date | None = d + relativedelta(months=n)
+    except (ValueError, OverflowError):
+        expected = None
+    if expected is None:
+        with pytest.raises(InputError):
+            add_months(d, n)
+    else:
+        assert add_months(d, n) == expected
+    assert last_day_of_month(d) == d + relativedelta(day=31)
+    if (d.year, d.month) != (9999, 12):
+        assert first_day_of_next_month(d) == d + relativedelta(months=1, day=1)
+    else:
+        with pytest.raises(InputError):
+            first_day_of_next_month(d)
 
 
 @SETTINGS

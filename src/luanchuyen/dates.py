@@ -32,8 +32,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final, Literal
 
-from dateutil.relativedelta import relativedelta
-
 from luanchuyen.errors import InputError
 from luanchuyen.models.enums import Gender, parse_gender
 
@@ -143,11 +141,15 @@ def add_months(d: date, n: int) -> date:
         InputError: (a ``ValueError``) if the result falls outside years 1–9999; the field is
             ``n``.
     """
-    try:
-        result: date = d + relativedelta(months=n)
-    except (ValueError, OverflowError) as exc:
-        raise _out_of_range("n", f"{_fmt(d)} + {n}") from exc
-    return result
+    # Plain integer arithmetic: the same result as ``d + relativedelta(months=n)`` (tested
+    # against it), about ten times faster, and this is on every evaluation's path.
+    y, m0 = divmod(d.year * 12 + d.month - 1 + n, 12)
+    if not 1 <= y <= 9999:
+        raise _out_of_range("n", f"{_fmt(d)} + {n}")
+    day = d.day
+    if day > 28:
+        day = min(day, monthrange(y, m0 + 1)[1])
+    return date(y, m0 + 1, day)
 
 
 def last_day_of_month(d: date) -> date:
@@ -159,8 +161,7 @@ def last_day_of_month(d: date) -> date:
     Returns:
         The last day of ``d``'s month (29/02 in leap years).
     """
-    result: date = d + relativedelta(day=31)
-    return result
+    return d.replace(day=monthrange(d.year, d.month)[1])
 
 
 def first_day_of_next_month(d: date) -> date:
@@ -175,11 +176,11 @@ def first_day_of_next_month(d: date) -> date:
     Raises:
         InputError: (a ``ValueError``) if ``d`` is in December 9999.
     """
-    try:
-        result: date = d + relativedelta(months=1, day=1)
-    except (ValueError, OverflowError) as exc:
-        raise _out_of_range("d", _fmt(d)) from exc
-    return result
+    if d.month == 12:
+        if d.year == 9999:
+            raise _out_of_range("d", _fmt(d))
+        return date(d.year + 1, 1, 1)
+    return date(d.year, d.month + 1, 1)
 
 
 def completed_months(start: date, end: date) -> int:
@@ -342,9 +343,15 @@ def retirement(
                 f"got {age}",
                 field="override_age_months",
             )
+    return _retirement(g, dob, age if overridden else None)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _retirement(g: Gender, dob: date, override: int | None) -> Retirement:
+    """:func:`retirement` once its arguments are checked (cached: a province has many
+    cadres born on the same day, and a cross product meets each cadre many times)."""
     try:
-        if not overridden:
-            age = _statutory_age_for(g, dob)
+        age = _statutory_age_for(g, dob) if override is None else override
         reach = add_months(dob, age)
         retirement_date = last_day_of_month(reach)
         pension_start = first_day_of_next_month(retirement_date)
@@ -357,7 +364,7 @@ def retirement(
         reach_date=reach,
         retirement_date=retirement_date,
         pension_start=pension_start,
-        overridden=overridden,
+        overridden=override is not None,
     )
 
 

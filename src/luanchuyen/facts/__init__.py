@@ -15,7 +15,7 @@ from typing import Any
 from luanchuyen.dates import retirement
 from luanchuyen.errors import InputError
 from luanchuyen.facts import discipline, family, planning, posts, rotation, service
-from luanchuyen.facts._inputs import Inputs
+from luanchuyen.facts._inputs import Inputs, dmy
 from luanchuyen.facts.registry import FACTS, FactSpec, FactValue
 from luanchuyen.models import Cadre, Move
 
@@ -64,8 +64,8 @@ def derive_facts(
         if cadre.date_of_birth > when:
             raise InputError(
                 "birth_after_as_of",
-                f"Ngày sinh {cadre.date_of_birth:%d/%m/%Y} sau {label} {when:%d/%m/%Y}",
-                f"Date of birth {cadre.date_of_birth:%d/%m/%Y} is after {label} {when:%d/%m/%Y}",
+                f"Ngày sinh {dmy(cadre.date_of_birth)} sau {label} {dmy(when)}",
+                f"Date of birth {dmy(cadre.date_of_birth)} is after {label} {dmy(when)}",
                 field="cadre.date_of_birth",
             )
     if as_of.year - cadre.date_of_birth.year > 100:

@@ -12,6 +12,13 @@ from luanchuyen.facts.registry import FactValue
 from luanchuyen.models import Cadre, Move
 
 
+def dmy(d: date) -> str:
+    """``dd/mm/yyyy``, exactly as ``d.strftime("%d/%m/%Y")`` (a third of its cost)."""
+    if d.year < 1000:  # strftime does not pad such years; keep its output
+        return d.strftime("%d/%m/%Y")
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
 @dataclass(slots=True)
 class Inputs:
     """What a topic module reads (inputs) and writes (facts, context)."""

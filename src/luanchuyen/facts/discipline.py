@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from luanchuyen.dates import completed_months
-from luanchuyen.facts._inputs import Inputs
+from luanchuyen.facts._inputs import Inputs, dmy
 from luanchuyen.models import DisciplineForm
 
 F = DisciplineForm
@@ -36,20 +36,20 @@ def derive(x: Inputs) -> None:
     latest = sorted(past, key=lambda d: d.effective, reverse=True)
     x.context["discipline_summary_vi"] = (
         "; ".join(
-            f"{d.form.label_vi.lower()} từ {d.effective:%d/%m/%Y}, đã {completed_months(d.effective, x.as_of)} tháng"
+            f"{d.form.label_vi.lower()} từ {dmy(d.effective)}, đã {completed_months(d.effective, x.as_of)} tháng"
             for d in latest
         )
         or "không có kỷ luật"
     )
     x.context["discipline_summary_en"] = (
         "; ".join(
-            f"{d.form.value} since {d.effective:%d/%m/%Y}, {completed_months(d.effective, x.as_of)} months ago"
+            f"{d.form.value} since {dmy(d.effective)}, {completed_months(d.effective, x.as_of)} months ago"
             for d in latest
         )
         or "no discipline"
     )
     if party:
-        x.context["party_discipline_date"] = max(party).strftime("%d/%m/%Y")
+        x.context["party_discipline_date"] = dmy(max(party))
 
 
 def _put_since(x: Inputs, has: str, since: str, dates: list[date]) -> None:

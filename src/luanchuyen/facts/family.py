@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from luanchuyen.dates import completed_months
-from luanchuyen.facts._inputs import Inputs
+from luanchuyen.facts._inputs import Inputs, dmy
 
 
 def derive(x: Inputs) -> None:
@@ -22,6 +22,6 @@ def derive(x: Inputs) -> None:
     if dob is not None and dob <= x.as_of:
         x.put("has_children", True)
         x.put("youngest_child_age_months", completed_months(dob, x.as_of))
-        x.context["youngest_child_dob"] = dob.strftime("%d/%m/%Y")
+        x.context["youngest_child_dob"] = dmy(dob)
     else:
         x.put("has_children", f.has_children if dob is None else None)

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from luanchuyen.dates import add_months, completed_months
-from luanchuyen.facts._inputs import Inputs
+from luanchuyen.facts._inputs import Inputs, dmy
 from luanchuyen.models import FillMethod, Level, PostRole, TitleCode
 
 T = TitleCode
@@ -31,10 +31,28 @@ def rank_of(
         return rank
     if title_code is None:
         return None
+    row = _index(table).get((level.value, title_code.value))
+    return None if row is None else int(row["rank"])
+
+
+# id(table) -> (table, {(level, title_code): first matching row}); the table is kept in the
+# entry so that its id cannot be reused while the entry lives.
+_INDEXES: dict[int, tuple[Sequence[Mapping[str, Any]], dict[tuple[Any, Any], Mapping[str, Any]]]]
+_INDEXES = {}
+
+
+def _index(table: Sequence[Mapping[str, Any]]) -> dict[tuple[Any, Any], Mapping[str, Any]]:
+    """The equivalence table indexed by (level, title code), first row winning as in a scan."""
+    hit = _INDEXES.get(id(table))
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    index: dict[tuple[Any, Any], Mapping[str, Any]] = {}
     for row in table:
-        if row.get("level") == level.value and row.get("title_code") == title_code.value:
-            return int(row["rank"])
-    return None
+        index.setdefault((row.get("level"), row.get("title_code")), row)
+    if len(_INDEXES) > 64:
+        _INDEXES.clear()
+    _INDEXES[id(table)] = (table, index)
+    return index
 
 
 def derive(x: Inputs) -> None:
@@ -88,7 +106,7 @@ def derive(x: Inputs) -> None:
         x.put("cross_unit", x.move.cross_unit)
     elif cur.body and tgt.body:
         x.put("cross_unit", cur.body.casefold() != tgt.body.casefold())
-    x.context["appointment_end"] = add_months(x.reference_date, 60).strftime("%d/%m/%Y")
+    x.context["appointment_end"] = dmy(add_months(x.reference_date, 60))
     authority = x.params.get("deciding_authority")
     if isinstance(authority, Mapping):
         entry = authority.get(tgt.level.value)

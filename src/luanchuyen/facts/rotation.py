@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from luanchuyen.dates import add_months, completed_months
-from luanchuyen.facts._inputs import Inputs
+from luanchuyen.facts._inputs import Inputs, dmy
 from luanchuyen.models import Rating
 
 
@@ -28,7 +28,7 @@ def derive(x: Inputs) -> None:
         if current:
             rot = max(current, key=lambda r: r.start)
             x.put("months_in_rotation", completed_months(rot.start, x.as_of))
-            x.context["rotation_start"] = rot.start.strftime("%d/%m/%Y")
+            x.context["rotation_start"] = dmy(rot.start)
             ratings = dict(rot.ratings)
             if not ratings and c.ratings is not None:
                 ratings = {
