@@ -49,6 +49,26 @@ def test_batch_cadres_times_positions_to_csv(tmp_path: Path) -> None:
     assert frame["Dòng trong tệp"].iloc[0] == "2×2"
 
 
+def test_batch_no_reasons_leaves_only_the_reason_out(tmp_path: Path) -> None:
+    frames = []
+    for flag in ("--reasons", "--no-reasons"):
+        out = tmp_path / f"cross{flag}.csv"
+        result = runner.invoke(
+            app,
+            ["batch", str(EXAMPLES / "cadres.xlsx"), "--positions", str(EXAMPLES / "positions.xlsx"),
+             "--as-of", "01/06/2024", "--out", str(out), flag],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        frames.append(pd.read_csv(out, encoding="utf-8-sig"))
+    full, lean = frames
+    ok = lean["Mã kết luận"] != "error"
+    assert full.loc[ok, "Lý do chính"].notna().all()
+    assert lean.loc[ok, "Lý do chính"].isna().all()
+    pd.testing.assert_frame_equal(
+        full.drop(columns="Lý do chính"), lean.drop(columns="Lý do chính")
+    )
+
+
 def test_batch_jsonl_in_and_out_with_errors_and_strict(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     lines = [

@@ -6,11 +6,15 @@ DataFrame in the flat spreadsheet layout (:mod:`luanchuyen.io.tables`), or the p
 order. A bad row is never dropped and never stops the batch: it comes back with
 ``verdict == "error"``, a stable error code and a bilingual message.
 
-How it works: every row is validated and its facts derived in Python; the per-rule states of
-all rows come from **one** ``backend.states_many`` call per distinct compiled rule set (rows
-usually share one as-of date; a ``Ngày đánh giá`` column may give several); then each row's
-:class:`~luanchuyen.decision.Decision` is assembled exactly as :func:`luanchuyen.evaluate`
-does, so a batch row equals a single evaluation.
+How it works: every row is validated into models. With the vector backend (the default)
+and no per-criterion frame, rows that share an as-of date go the columnar way
+(:mod:`luanchuyen._batch_fast`): facts derived straight into typed columns, every rule
+evaluated on the columns, the result columns computed on the state matrices; only each
+row's main reason (``reasons=True``) is written row by row. Otherwise facts are derived per
+row, the per-rule states of all rows come from **one** ``backend.states_many`` call per
+compiled rule set, and each row's :class:`~luanchuyen.decision.Decision` is assembled as
+:func:`luanchuyen.evaluate` does. Both ways give the same frame (tested), and a batch row
+equals a single evaluation.
 
 >>> from luanchuyen.batch import evaluate_many
 >>> cadre = {"id": "CB1", "name": "Lê Văn A", "gender": "nam", "date_of_birth": "10/10/1963"}
@@ -142,6 +146,7 @@ _BOOL_COLUMNS: Final = (
 )
 _CONSTRAINTS: Final = frozenset({"block", "review", "warn"})
 _CHUNK: Final = 1000
+_FAST_CHUNK: Final = 16_384
 
 Row = dict[str, Any]
 Progress = Callable[[int, int], None]
@@ -159,6 +164,17 @@ class _Item:
     cells: tuple[Any, ...] | None = None
     pair: tuple[Any, Any, Any] | None = None
     error: LuanChuyenError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Valid:
+    """Private: a validated row — its item, models, as-of date and the rules in force."""
+
+    item: _Item
+    cadre: Cadre
+    move: Move
+    as_of: date
+    compiled: CompiledRules
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +221,9 @@ def _items(data: Any) -> tuple[list[_Item], tuple[str, ...] | None]:
         )
     out: list[_Item] = []
     for i, raw in enumerate(data):
-        if isinstance(raw, LuanChuyenError):
+        if type(raw) is tuple and len(raw) == 2:  # the common case first: a (cadre, move) pair
+            out.append(_Item(i, None, pair=(raw[0], raw[1], None)))
+        elif isinstance(raw, LuanChuyenError):
             out.append(_Item(i, None, error=raw))
         elif isinstance(raw, Mapping) and "cadre" in raw and "move" in raw:
             out.append(_Item(i, None, pair=(raw["cadre"], raw["move"], raw.get("as_of"))))
@@ -266,10 +284,10 @@ def _model(cls: type[Cadre] | type[Move], raw: Any, prefix: str, layout: Layout 
         raise input_error_from(exc, prefix) from None
 
 
-def _prepare(
+def _validate(
     item: _Item, layout: Layout | None, rules: RuleSet, default_as_of: date | None
-) -> _Job:
-    """Validate one row and derive its facts (raises on a bad row)."""
+) -> _Valid:
+    """Validate one row into models, its as-of date and the rules in force (raises if bad)."""
     if item.error is not None:
         raise item.error
     if item.cells is not None:
@@ -289,12 +307,16 @@ def _prepare(
         )
     cadre: Cadre = _model(Cadre, raw_cadre, "cadre", layout)
     move: Move = _model(Move, raw_move, "move", layout)
-    compiled = rules.compiled(day)
+    return _Valid(item, cadre, move, day, rules.compiled(day))
+
+
+def _derive(valid: _Valid, layout: Layout | None) -> _Job:
+    """Derive one validated row's facts (raises on dates that cannot be right)."""
     try:
-        derived = derive_facts(cadre, move, day, compiled.params)
+        derived = derive_facts(valid.cadre, valid.move, valid.as_of, valid.compiled.params)
     except LuanChuyenError as exc:
         raise (layout.with_column(exc) if layout is not None else exc) from None
-    return _Job(item, cadre, move, day, compiled, derived)
+    return _Job(valid.item, valid.cadre, valid.move, valid.as_of, valid.compiled, derived)
 
 
 # --------------------------------------------------------------------------- rows
@@ -507,124 +529,10 @@ def _states_many(
     Jobs are grouped by compiled rule set (``signature``); each group is sent to the backend
     in ONE ``states_many`` call when the backend has it, else row by row. If a group's call
     fails, its rows are retried one by one so that only the rows that fail carry the error.
-    This is the hot path of a batch: keep its contract (jobs in, rows out, same order).
-
-    Fast path (the ``vector`` backend, no ``criteria``): the group's states come back as
-    columns, and outcomes, applied effects, verdicts and priorities are computed on them for
-    all rows at once; no :class:`~luanchuyen.decision.Decision` is assembled. Each row goes
-    to ``_decision_row`` through a light stand-in whose criteria fill their message (with
-    ``decision._criterion``, the same text) only when the row shows it — its main reason.
-    The rows are identical to those of the assembling path (tests/test_vector.py).
+    Each row's :class:`~luanchuyen.decision.Decision` is assembled as
+    :func:`luanchuyen.evaluate` does. (The columnar fast path is :mod:`luanchuyen._batch_fast`.)
     """
-    import sys
-    from types import SimpleNamespace
-    from typing import cast
-
-    from luanchuyen.decision import CriterionResult, _criterion
-    from luanchuyen.ruleset.compile import CompiledRule
-
-    vector = sys.modules.get("luanchuyen.engine.vector")  # loaded only if it is the engine
-    columnar = not criteria and vector is not None and isinstance(engine, vector.VectorBackend)
-
-    class _LazyCriterion:
-        """What ``_decision_row`` reads of a criterion; the message is built when read."""
-
-        __slots__ = (
-            "_full",
-            "_states",
-            "applied_effect",
-            "derived",
-            "effect",
-            "outcome",
-            "params",
-            "rule",
-            "rule_id",
-            "title",
-        )
-
-        def __init__(
-            self,
-            rule: CompiledRule,
-            outcome: Outcome,
-            applied_effect: str | None,
-            states: RuleStates,
-            derived: DerivedFacts,
-            params: Mapping[str, Any],
-        ) -> None:
-            self.rule, self.outcome, self.applied_effect = rule, outcome, applied_effect
-            self.rule_id, self.effect, self.title = rule.id, rule.effect, rule.source.spec.title
-            self._states, self.derived, self.params = states, derived, params
-            self._full: CriterionResult | None = None
-
-        def _result(self) -> CriterionResult:
-            if self._full is None:
-                self._full = _criterion(self.rule, self._states, self.derived, self.params)
-            return self._full
-
-        @property
-        def message(self) -> Any:
-            return self._result().message
-
-        @property
-        def facts_used(self) -> Any:
-            return self._result().facts_used
-
-    def columnar_rows(compiled: CompiledRules, group: list[_Job], cols: Any) -> list[Row]:
-        assert vector is not None
-        outcomes = cols.outcomes()
-        verdicts = cols.verdicts(outcomes).tolist()
-        priorities = cols.priority(outcomes).tolist()
-        tri, outcome_codes, verdict_codes = (
-            vector.TRISTATE_CODES,
-            vector.OUTCOME_CODES,
-            vector.VERDICT_CODES,
-        )
-        exc_effects = cols.exception_effects
-        rules = compiled.rules
-        rows: list[Row] = []
-        zipped = zip(
-            group,
-            outcomes.tolist(),
-            cols.applies.tolist(),
-            cols.test.tolist(),
-            cols.exception.tolist(),
-            strict=True,
-        )
-        for k, (job, outs, app, tst, exc) in enumerate(zipped):
-            crits: list[_LazyCriterion] = []
-            blocking: list[str] = []
-            for j, rule in enumerate(rules):
-                outcome = outcome_codes[outs[j]]
-                applied: str | None = None
-                if outcome is Outcome.FAIL:
-                    applied = rule.effect
-                    if exc[j] == 1 and exc_effects[j] is not None:
-                        applied = exc_effects[j]
-                    if applied == "block":
-                        blocking.append(rule.id)
-                states = (tri[app[j]], tri[tst[j]], tri[exc[j]])
-                crits.append(
-                    _LazyCriterion(rule, outcome, applied, states, job.derived, compiled.params)
-                )
-            c, m = job.cadre, job.move
-            stand_in = SimpleNamespace(
-                cadre_id=c.id,
-                cadre_name=c.name,
-                move_kind=m.kind.value,
-                target_title=m.target.title,
-                verdict=verdict_codes[verdicts[k]],
-                priority=bool(priorities[k]),
-                blocking=blocking,
-                criteria=crits,
-                facts=job.derived.facts,
-                context=job.derived.context,
-                provenance=SimpleNamespace(as_of=job.as_of, ruleset_signature=compiled.signature),
-            )
-            rows.append(_decision_row(cast(Decision, stand_in), job.item, c, m, compiled))
-        return rows
-
     states: list[Mapping[str, RuleStates] | LuanChuyenError | None] = [None] * len(jobs)
-    ready: dict[int, tuple[Row, list[Row]]] = {}
     groups: dict[str, list[int]] = {}
     for i, job in enumerate(jobs):
         groups.setdefault(job.compiled.signature, []).append(i)
@@ -632,16 +540,6 @@ def _states_many(
     for idx in groups.values():
         compiled = jobs[idx[0]].compiled
         facts = [jobs[i].derived.facts for i in idx]
-        if columnar:
-            try:
-                cols = engine.columns(compiled, facts)  # type: ignore[attr-defined]
-                fast = columnar_rows(compiled, [jobs[i] for i in idx], cols)
-            except LuanChuyenError:
-                pass  # the row-by-row path below isolates the failing rows
-            else:
-                for i, row in zip(idx, fast, strict=True):
-                    ready[i] = (row, [])
-                continue
         try:
             if many is None:
                 raise EngineError("engine_failure", "không có states_many", "no states_many")
@@ -662,10 +560,7 @@ def _states_many(
         for i, r in zip(idx, results, strict=True):
             states[i] = r
     out: list[tuple[Row, list[Row]] | LuanChuyenError] = []
-    for i, (job, st) in enumerate(zip(jobs, states, strict=True)):
-        if i in ready:
-            out.append(ready[i])
-            continue
+    for job, st in zip(jobs, states, strict=True):
         if isinstance(st, LuanChuyenError):
             out.append(st)
             continue
@@ -702,6 +597,41 @@ def _resolve_backend(backend: BackendName | Backend) -> Backend:
     return get_backend(backend)
 
 
+def _is_vector(engine: Backend) -> bool:
+    import sys
+
+    vector = sys.modules.get("luanchuyen.engine.vector")  # loaded only if it is the engine
+    return vector is not None and isinstance(engine, vector.VectorBackend)
+
+
+def _fast_frames(
+    engine: Backend, valid: list[_Valid], reasons: bool
+) -> tuple[list[Any], list[_Valid]]:
+    """The columnar fast path over validated rows: result frames, and the rows it leaves."""
+    from luanchuyen._batch_fast import group_frame
+
+    groups: dict[tuple[date, str], list[_Valid]] = {}
+    for v in valid:
+        groups.setdefault((v.as_of, v.compiled.signature), []).append(v)
+    frames: list[Any] = []
+    rest: list[_Valid] = []
+    for group in groups.values():
+        try:
+            frame, left = group_frame(engine, group, reasons=reasons)  # type: ignore[arg-type]
+        except Exception as exc:  # never lose a row to the fast path: the row path takes them
+            warnings.warn(
+                f"Đường nhanh lỗi, chuyển sang đánh giá từng dòng / the columnar fast path "
+                f"failed ({type(exc).__name__}: {exc}); evaluating these rows one by one",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            rest.extend(group)
+            continue
+        frames.append(frame)
+        rest.extend(left)
+    return frames, rest
+
+
 def _evaluate_items(
     items: Sequence[_Item],
     layout: Layout | None,
@@ -709,31 +639,81 @@ def _evaluate_items(
     engine: Backend,
     default_as_of: date | None,
     criteria: bool,
-) -> tuple[list[Row], list[Row]]:
-    """Evaluate a chunk of items: validate + derive per row, states in bulk, rows in order."""
-    rows: list[Row | None] = [None] * len(items)
-    jobs: list[_Job] = []
-    where: list[int] = []
-    for i, item in enumerate(items):
+    reasons: bool = True,
+) -> tuple[pd.DataFrame, list[Row]]:
+    """Evaluate a chunk of items into its result frame (rows in order) and criteria rows.
+
+    Rows are validated one by one; with the vector backend and no criteria frame they then go
+    the columnar way (:mod:`luanchuyen._batch_fast`), else facts are derived per row and
+    states computed in bulk (:func:`_states_many`).
+    """
+    import pandas as pd
+
+    rows: list[Row] = []
+    valid: list[_Valid] = []
+    for item in items:
         try:
-            jobs.append(_prepare(item, layout, rules, default_as_of))
-            where.append(i)
+            valid.append(_validate(item, layout, rules, default_as_of))
         except LuanChuyenError as exc:
-            rows[i] = _error_row(item, layout, exc)
+            rows.append(_error_row(item, layout, exc))
         except ValidationError as exc:  # pragma: no cover - _model converts these
             from luanchuyen.evaluation import input_error_from
 
-            rows[i] = _error_row(item, layout, input_error_from(exc, "input"))
+            rows.append(_error_row(item, layout, input_error_from(exc, "input")))
         except Exception as exc:  # a batch never stops on one row
-            rows[i] = _error_row(item, layout, _unexpected(exc))
+            rows.append(_error_row(item, layout, _unexpected(exc)))
+    frames: list[pd.DataFrame] = []
+    if not criteria and valid and _is_vector(engine):
+        frames, valid = _fast_frames(engine, valid, reasons)
+    jobs: list[_Job] = []
+    for v in valid:
+        try:
+            jobs.append(_derive(v, layout))
+        except LuanChuyenError as exc:
+            rows.append(_error_row(v.item, layout, exc))
+        except Exception as exc:  # a batch never stops on one row
+            rows.append(_error_row(v.item, layout, _unexpected(exc)))
     crit_rows: list[Row] = []
-    for i, result in zip(where, _states_many(engine, jobs, criteria=criteria), strict=True):
+    for job, result in zip(jobs, _states_many(engine, jobs, criteria=criteria), strict=True):
         if isinstance(result, LuanChuyenError):
-            rows[i] = _error_row(items[i], layout, result)
+            rows.append(_error_row(job.item, layout, result))
         else:
-            rows[i], crit = result
+            row, crit = result
+            if not reasons:
+                row["reason_vi"] = None
+            rows.append(row)
             crit_rows.extend(crit)
-    return [r for r in rows if r is not None], crit_rows
+    if rows or not frames:
+        frames.append(pd.DataFrame(rows, columns=list(RESULT_COLUMNS)))
+    return _in_order(frames), crit_rows
+
+
+def _empty_frame() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame([], columns=list(RESULT_COLUMNS))
+
+
+def _in_order(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of one batch joined, in input order (column ``row``)."""
+    import pandas as pd
+
+    frames = [f for f in frames if len(f)] or list(frames[:1])
+    if len(frames) == 1:
+        frame = frames[0]
+    else:
+        with warnings.catch_warnings():  # all-None columns in small frames: nothing to warn of
+            warnings.simplefilter("ignore", FutureWarning)
+            frame = pd.concat(frames, ignore_index=True)
+        # A text column joined with an all-empty one is ``object``: infer its type again, so
+        # that the dtypes do not depend on how the rows were split (all-empty columns stay).
+        for name in frame.columns:
+            col = frame[name]
+            if col.dtype == object and col.notna().any():
+                frame[name] = col.infer_objects()
+    if not frame["row"].is_monotonic_increasing:
+        frame = frame.sort_values("row", kind="stable")
+    return frame.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- processes
@@ -748,7 +728,8 @@ def _worker(
     backend: str,
     default_as_of: date | None,
     criteria: bool,
-) -> tuple[list[Row], list[Row]]:
+    reasons: bool = True,
+) -> tuple[pd.DataFrame, list[Row]]:
     """Process-pool entry point: reload the rules (cached per process) and evaluate a chunk."""
     rules = _worker_rules.get(pack_paths)
     if rules is None:
@@ -756,7 +737,7 @@ def _worker(
         _worker_rules[pack_paths] = rules
     layout = _layout(headers)
     engine = _resolve_backend(backend)  # type: ignore[arg-type]
-    return _evaluate_items(items, layout, rules, engine, default_as_of, criteria)
+    return _evaluate_items(items, layout, rules, engine, default_as_of, criteria, reasons)
 
 
 def _layout(headers: tuple[str, ...] | None) -> Layout | None:
@@ -776,9 +757,12 @@ def _run_parallel(
     criteria: bool,
     workers: int,
     progress: Progress | None,
-) -> tuple[list[Row], list[Row]]:
+    reasons: bool = True,
+) -> tuple[pd.DataFrame, list[Row]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    import pandas as pd
 
     paths = tuple(str(p.path) for p in rules.packs)
     # Items that are already errors stay here: exceptions do not cross process boundaries.
@@ -787,32 +771,34 @@ def _run_parallel(
     size = max(1, min(_CHUNK, math.ceil(len(work) / (workers * 4))))
     chunks = [work[i : i + size] for i in range(0, len(work), size)]
     crit: list[Row] = []
+    frames = [pd.DataFrame(rows, columns=list(RESULT_COLUMNS))]
     done = len(rows)
     ctx = multiprocessing.get_context("spawn")  # never fork a process that may host threads
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         futures = [
-            pool.submit(_worker, chunk, headers, paths, backend, default_as_of, criteria)
+            pool.submit(_worker, chunk, headers, paths, backend, default_as_of, criteria, reasons)
             for chunk in chunks
         ]
         for chunk, fut in zip(chunks, futures, strict=True):
-            r, c = fut.result()
-            rows.extend(r)
+            f, c = fut.result()
+            frames.append(f)
             crit.extend(c)
             done += len(chunk)
             if progress is not None:
                 progress(done, len(items))
-    rows.sort(key=lambda r: int(r["row"]))
     crit.sort(key=lambda r: int(r["row"]))  # stable: criteria keep their order within a row
-    return rows, crit
+    return _in_order(frames), crit
 
 
 # --------------------------------------------------------------------------- public API
 
 
-def _frames(rows: list[Row], crit: list[Row], criteria: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _frames(
+    frame: pd.DataFrame, crit: list[Row], criteria: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The result frame with its column types, and the criteria frame."""
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
     for c in _INT_COLUMNS:
         frame[c] = frame[c].astype("Int64")
     for c in _BOOL_COLUMNS:
@@ -832,6 +818,7 @@ def evaluate_many(
     criteria: Literal[False] = ...,
     workers: int | None = ...,
     progress: Progress | None = ...,
+    reasons: bool = ...,
 ) -> pd.DataFrame: ...
 @overload
 def evaluate_many(
@@ -843,6 +830,7 @@ def evaluate_many(
     criteria: Literal[True],
     workers: int | None = ...,
     progress: Progress | None = ...,
+    reasons: bool = ...,
 ) -> tuple[pd.DataFrame, pd.DataFrame]: ...
 def evaluate_many(
     pairs_or_frame: Any,
@@ -853,6 +841,7 @@ def evaluate_many(
     criteria: bool = False,
     workers: int | None = None,
     progress: Progress | None = None,
+    reasons: bool = True,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Evaluate many (cadre, move) pairs; one result row per input row, in input order.
 
@@ -873,6 +862,11 @@ def evaluate_many(
             reloaded in each process from their pack directories. Processes are *spawned*, so
             a script calling this needs the usual ``if __name__ == "__main__":`` guard.
         progress: called as ``progress(done, total)`` after each chunk of rows.
+        reasons: write each row's main reason (``reason_vi``). ``False`` leaves that column
+            empty (but on error rows, which always say what is wrong) and, with the vector backend, skips every per-row step: the national-scale
+            setting (verdicts, priorities and the rule-id columns say which rules decided;
+            :func:`luanchuyen.evaluate` on any row gives its full decision, every reason
+            included, identical to the batch row).
 
     Returns:
         The result frame (:data:`RESULT_COLUMNS`), or ``(results, criteria)`` when
@@ -900,21 +894,24 @@ def evaluate_many(
                 "Several workers need a backend name ('vector', 'reference' or 'durable')",
                 field="backend",
             )
-        rows, crit = _run_parallel(
-            items, headers, rs, str(name), default_as_of, criteria, workers, progress
+        joined, crit = _run_parallel(
+            items, headers, rs, str(name), default_as_of, criteria, workers, progress, reasons
         )
     else:
         engine = _resolve_backend(backend)
-        rows, crit = [], []
-        for start in range(0, len(items), _CHUNK):
-            r, c = _evaluate_items(
-                items[start : start + _CHUNK], layout, rs, engine, default_as_of, criteria
+        # The columnar path gains from long chunks; the row path reports progress more often.
+        size = _FAST_CHUNK if not criteria and _is_vector(engine) else _CHUNK
+        frames, crit = [], []
+        for start in range(0, len(items), size):
+            f, c = _evaluate_items(
+                items[start : start + size], layout, rs, engine, default_as_of, criteria, reasons
             )
-            rows.extend(r)
+            frames.append(f)
             crit.extend(c)
             if progress is not None:
-                progress(min(start + _CHUNK, len(items)), len(items))
-    frame, crit_frame = _frames(rows, crit, criteria)
+                progress(min(start + size, len(items)), len(items))
+        joined = _in_order(frames) if frames else _empty_frame()
+    frame, crit_frame = _frames(joined, crit, criteria)
     if layout is not None and layout.unknown:
         frame.attrs["unknown_columns"] = list(layout.unknown)
     return (frame, crit_frame) if criteria else frame
@@ -925,8 +922,10 @@ def decisions_frame(decisions: Iterable[Decision]) -> pd.DataFrame:
 
     Columns that need the input models (current and target unit, target id) stay empty.
     """
+    import pandas as pd
+
     rows = [_decision_row(d, _Item(i, None), None, None) for i, d in enumerate(decisions)]
-    frame, _ = _frames(rows, [], False)
+    frame, _ = _frames(pd.DataFrame(rows, columns=list(RESULT_COLUMNS)), [], False)
     return frame
 
 

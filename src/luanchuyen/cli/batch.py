@@ -103,6 +103,13 @@ def batch(
     ] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Tên trang tính Excel")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Thoát mã 1 nếu có dòng lỗi")] = False,
+    reasons: Annotated[
+        bool,
+        typer.Option(
+            "--reasons/--no-reasons",
+            help="Ghi lý do chính của từng dòng (--no-reasons: nhanh hơn, cho quy mô lớn)",
+        ),
+    ] = True,
 ) -> None:
     """Đánh giá hàng loạt từ bảng tính / evaluate a spreadsheet of cadres and moves."""
     from rich.console import Console
@@ -139,7 +146,7 @@ def batch(
                 else:
                     result = evaluate_many(
                         data, as_of=day, rules=rs, backend=engine, workers=workers,
-                        progress=offset,
+                        progress=offset, reasons=reasons,
                     )  # fmt: skip
                 unknown = result.attrs.get("unknown_columns")
                 if unknown:

@@ -35,6 +35,7 @@ import numpy.typing as npt
 
 from luanchuyen.decision import Outcome, RuleStates, Verdict
 from luanchuyen.engine.reference import ReferenceBackend
+from luanchuyen.facts.columnar import ColumnarFacts
 from luanchuyen.facts.registry import FACTS, FactValue
 from luanchuyen.ruleset.compile import CompiledRules
 from luanchuyen.ruleset.conditions import (
@@ -339,8 +340,12 @@ def _transpose(names: tuple[str, ...], rows: Sequence[Mapping[str, FactValue]]) 
     return [flat[i::k] for i in range(k)]
 
 
-def _columns(program: _Program, table: Mapping[str, Sequence[Any]], n: int) -> _Columns:
-    """Convert the raw columns of one chunk (``None`` for an absent fact)."""
+def _columns(program: _Program, table: Mapping[str, Any], n: int) -> _Columns:
+    """Convert the raw columns of one chunk (``None`` for an absent fact).
+
+    A column may also come prepared, as a ``(values, present)`` pair of arrays (what
+    :class:`~luanchuyen.facts.columnar.ColumnarFacts` holds); it is used as it is.
+    """
     irregular: set[int] = set()
     values: dict[str, IntArray] = {}
     present: dict[str, BoolArray] = {}
@@ -350,7 +355,9 @@ def _columns(program: _Program, table: Mapping[str, Sequence[Any]], n: int) -> _
             values[name] = np.zeros(n, dtype=np.int8)
             present[name] = np.zeros(n, dtype=np.bool_)
             continue
-        if kind == "int":
+        if isinstance(raw, tuple):  # prepared by the columnar derivation: already exact
+            arr, mask = raw
+        elif kind == "int":
             arr, mask = _int_column(raw, irregular)
         elif kind == "bool":
             arr, mask = _bool_column(raw, irregular)
@@ -570,7 +577,9 @@ class VectorBackend:
         """Evaluate many rows; one ``{rule_id: (applies, test, exception)}`` per row."""
         return self.columns(compiled, facts).to_dicts()
 
-    def columns(self, compiled: CompiledRules, facts: Rows | FactTable) -> StateColumns:
+    def columns(
+        self, compiled: CompiledRules, facts: Rows | FactTable | ColumnarFacts
+    ) -> StateColumns:
         """Evaluate many rows into a columnar :class:`StateColumns` (no per-row objects).
 
         Args:
@@ -578,19 +587,27 @@ class VectorBackend:
             facts: either one mapping per row (what ``derive_facts`` gives), or a table:
                 fact name → one value per row, ``None`` where the fact is unknown (every
                 column of the same length; facts not in the table are unknown everywhere).
-                A table skips the row-to-column step, the main cost on long batches.
+                A table skips the row-to-column step, the main cost on long batches. Or
+                the :class:`~luanchuyen.facts.columnar.ColumnarFacts` of
+                :func:`~luanchuyen.facts.columnar.derive_columns`: typed arrays, used as
+                they are (its ``fallback`` rows are evaluated too; the caller ignores them).
 
         Raises:
             ValueError: the columns of a table have different lengths.
         """
-        if isinstance(facts, Mapping):
+        prepared: ColumnarFacts | None = None
+        rows: Rows = ()
+        if isinstance(facts, ColumnarFacts):
+            prepared = facts
+            n = facts.n
+        elif isinstance(facts, Mapping):
             table: FactTable = facts
             lengths = {len(col) for col in table.values()}
             if len(lengths) > 1:
                 raise ValueError(f"fact columns have different lengths: {sorted(lengths)}")
             n = lengths.pop() if lengths else 0
         else:
-            rows: Rows = facts
+            rows = facts
             n = len(rows)
         r = len(compiled.rules)
         applies = np.full((n, r), -1, dtype=np.int8)
@@ -603,8 +620,11 @@ class VectorBackend:
                 irregular: Iterable[int] = range(stop - start)
             else:
                 names = tuple(program.kinds)
-                if isinstance(facts, Mapping):
-                    chunk: FactTable = {k: table[k][start:stop] for k in names if k in table}
+                chunk: Mapping[str, Any]
+                if prepared is not None:
+                    chunk = prepared.chunk(names, start, stop)
+                elif isinstance(facts, Mapping):
+                    chunk = {k: table[k][start:stop] for k in names if k in table}
                 else:
                     chunk = dict(zip(names, _transpose(names, rows[start:stop]), strict=True))
                 cols = _columns(program, chunk, stop - start)
@@ -617,7 +637,13 @@ class VectorBackend:
                 irregular = cols.irregular
             for i in irregular:
                 k = start + i
-                row = _row_of(table, k) if isinstance(facts, Mapping) else rows[k]
+                row: Mapping[str, FactValue]
+                if prepared is not None:
+                    row = prepared.row(k)
+                elif isinstance(facts, Mapping):
+                    row = _row_of(table, k)
+                else:
+                    row = rows[k]
                 _fill_row(compiled, row, applies[k], test[k], exception[k])
         return StateColumns(
             rule_ids=tuple(rule.id for rule in compiled.rules),

@@ -1,0 +1,205 @@
+"""Private: the columnar fast path of :func:`luanchuyen.batch.evaluate_many`.
+
+Taken with the vector backend when no per-criterion frame is asked for. For one group of
+validated rows that share an as-of date and a compiled rule set:
+
+1. facts are derived straight into typed columns
+   (:func:`luanchuyen.facts.columnar.derive_columns`), not one dictionary per row;
+2. the vector backend evaluates every rule on those columns;
+3. verdicts and priorities come from the state matrices, and the rule-id lists from the
+   *pattern* of each row (which rules block, need review, are unknown, give priority…):
+   rows with the same pattern share the work — a province has a few hundred patterns for
+   tens of thousands of rows;
+4. with ``reasons=True`` each row's main reason is written by the code a single evaluation
+   uses (``decision._criterion`` over the row's own derived facts and context); with
+   ``reasons=False`` it is left out and nothing is derived row by row.
+
+Rows the columnar derivation leaves to the row path (``fallback``: bad dates, and anything
+it does not vectorise) are handed back to the caller. The frame equals the row path's
+(tests/test_vector.py, tests/test_batch_fast.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from luanchuyen.batch import RESULT_COLUMNS, _test_facts
+from luanchuyen.decision import VERDICT_VI, Outcome, Verdict, _criterion
+from luanchuyen.engine.vector import OUTCOME_CODES, TRISTATE_CODES, VERDICT_CODES, VectorBackend
+from luanchuyen.facts import derive_facts
+from luanchuyen.facts.columnar import derive_columns
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from luanchuyen.batch import _Valid
+
+__all__ = ["group_frame"]
+
+_PASS = OUTCOME_CODES.index(Outcome.PASS)
+_UNKNOWN = OUTCOME_CODES.index(Outcome.UNKNOWN)
+_VERDICT_UNKNOWN = VERDICT_CODES.index(Verdict.UNKNOWN)
+_CONSTRAINTS = frozenset({"block", "review", "warn"})
+
+Matrix: TypeAlias = npt.NDArray[np.bool_]
+
+
+def _patterns(matrix: Matrix) -> tuple[list[list[int]], list[int]]:
+    """The distinct rows of a (rows × rules) matrix, as lists of rule indexes, and per row
+    the index of its pattern. Rows with the same pattern share the work built on it."""
+    n, r = matrix.shape
+    if n == 0:
+        return [], []
+    if r == 0 or not matrix.any():
+        return [[]], [0] * n
+    packed = np.ascontiguousarray(np.packbits(matrix, axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    shared = [np.flatnonzero(matrix[i]).tolist() for i in first.tolist()]
+    return shared, inverse.reshape(-1).tolist()
+
+
+def _lists(matrix: Matrix, labels: Sequence[str]) -> list[list[str]]:
+    """Per row, the labels of the rules set in ``matrix``, in rule order (a list per row)."""
+    shared, which = _patterns(matrix)
+    named = [[labels[j] for j in p] for p in shared]
+    return [named[k].copy() for k in which]
+
+
+def _first(matrix: Matrix) -> npt.NDArray[np.intp]:
+    """Per row, the index of the first rule set in ``matrix``, ``-1`` if none."""
+    if matrix.shape[1] == 0:
+        return np.full(matrix.shape[0], -1, dtype=np.intp)
+    return np.where(matrix.any(axis=1), matrix.argmax(axis=1), -1)
+
+
+def _masked(pair: tuple[npt.NDArray[Any], npt.NDArray[np.bool_]], kind: str) -> Any:
+    import pandas as pd
+
+    values, present = pair
+    if kind == "int":
+        return pd.arrays.IntegerArray(values.astype(np.int64), ~present)
+    return pd.arrays.BooleanArray(values.astype(np.bool_), ~present)
+
+
+def group_frame(
+    engine: VectorBackend, group: Sequence[_Valid], *, reasons: bool
+) -> tuple[pd.DataFrame, list[_Valid]]:
+    """The result frame of a group's rows, and the rows left to the row path.
+
+    Every row of ``group`` must share ``as_of`` and ``compiled``.
+    """
+    import pandas as pd
+
+    from luanchuyen.dates import retirement
+
+    first = group[0]
+    compiled, day = first.compiled, first.as_of
+    cadres = [v.cadre for v in group]
+    moves = [v.move for v in group]
+    cf = derive_columns(list(zip(cadres, moves, strict=True)), day, compiled.params)
+    states = engine.columns(compiled, cf)
+    outcomes = states.outcomes()
+    verdicts = states.verdicts(outcomes)
+    effects = states.effects
+    rules = compiled.rules
+    ids = [rule.id for rule in rules]
+    constraint = np.array([e in _CONSTRAINTS for e in effects], dtype=np.bool_)
+    is_block = np.array([e == "block" for e in effects], dtype=np.bool_)
+    priority_rule = np.array([e == "priority" for e in effects], dtype=np.bool_)
+    info_rule = np.array([e == "info" for e in effects], dtype=np.bool_)
+    passed = outcomes == _PASS
+    unknown = outcomes == _UNKNOWN
+    blocking = states.applied_effect_is("block", outcomes)
+    review = states.applied_effect_is("review", outcomes)
+    prio = passed & priority_rule
+    # The main reason, as ``batch._reason``: the first blocking failure, else the first
+    # review, else (verdict unknown) the first unknown blocking rule, else the verdict.
+    reason_rule = _first(blocking)
+    reason_rule = np.where(reason_rule < 0, _first(review), reason_rule)
+    unknown_block = _first(unknown & is_block)
+    reason_rule = np.where(
+        (reason_rule < 0) & (verdicts == _VERDICT_UNKNOWN), unknown_block, reason_rule
+    )
+    tests = _test_facts(compiled)
+    prio_shared, prio_which = _patterns(prio)
+    titles = [[rules[j].source.spec.title.vi for j in p] for p in prio_shared]
+    grounds = [sorted(set().union(*(tests[ids[j]] for j in p))) for p in prio_shared]
+    texts: dict[tuple[int, int], str] = {}
+    reason_vi: list[str | None] = []
+    for v, k, j in zip(verdicts.tolist(), prio_which, reason_rule.tolist(), strict=True):
+        if j >= 0 or not reasons:
+            reason_vi.append(None)  # a rule's message: written below, if asked for
+            continue
+        text = texts.get((v, k))
+        if text is None:
+            text = VERDICT_VI[VERDICT_CODES[v]]
+            if titles[k]:
+                text += "; ưu tiên: " + "; ".join(titles[k])
+            texts[(v, k)] = text
+        reason_vi.append(text)
+
+    columns: dict[str, Any] = {
+        "row": [v.item.row for v in group],
+        "source_row": [v.item.source_row for v in group],
+        "cadre_id": [c.id for c in cadres],
+        "cadre_name": [c.name for c in cadres],
+        "gender": cf.enums["gender"],
+        "ethnic_minority": _masked(cf.bools["ethnic_minority"], "bool"),
+        "current_title": [None if c.current_post is None else c.current_post.title for c in cadres],
+        "current_body": [None if c.current_post is None else c.current_post.body for c in cadres],
+        "current_level": cf.enums["current_level"],
+        "target_id": [m.target.id for m in moves],
+        "target_title": [m.target.title for m in moves],
+        "target_body": [m.target.body for m in moves],
+        "target_level": cf.enums["target_level"],
+        "move_kind": cf.enums["move_kind"],
+        "as_of": [day] * len(group),
+        "verdict": [VERDICT_CODES[v].value for v in verdicts.tolist()],
+        "priority": pd.arrays.BooleanArray(states.priority(outcomes), np.zeros(len(group), bool)),
+        "reason_vi": reason_vi,
+        "blocking_rules": _lists(blocking, ids),
+        "review_rules": _lists(review, ids),
+        "unknown_rules": _lists(unknown & constraint, ids),
+        "warning_rules": _lists(states.applied_effect_is("warn", outcomes), ids),
+        "priority_rules": _lists(prio, ids),
+        "priority_labels": [titles[k].copy() for k in prio_which],
+        "priority_grounds": [grounds[k].copy() for k in prio_which],
+        "info_rules": _lists(passed & info_rule, ids),
+        "remaining_service_months": _masked(cf.ints["remaining_service_months"], "int"),
+        "age_months": _masked(cf.ints["age_months"], "int"),
+        "retirement_date": [
+            retirement(
+                c.gender, c.date_of_birth, override_age_months=c.retirement_age_override_months
+            ).retirement_date
+            for c in cadres
+        ],
+        "level_direction": cf.enums["level_direction"],
+        "cross_unit": _masked(cf.bools["cross_unit"], "bool"),
+        "target_is_key_commune_post": _masked(cf.bools["target_is_key_commune_post"], "bool"),
+        "in_rotation": _masked(cf.bools["in_rotation"], "bool"),
+        "months_in_rotation": _masked(cf.ints["months_in_rotation"], "int"),
+        "ruleset": [compiled.signature] * len(group),
+    }
+    for name in RESULT_COLUMNS:
+        if name not in columns:  # the error columns: empty, as on the row path
+            columns[name] = [None] * len(group)
+    fallback = cf.fallback
+    if reasons:
+        tri = TRISTATE_CODES
+        params = compiled.params
+        for i in np.flatnonzero((reason_rule >= 0) & ~fallback).tolist():
+            j = int(reason_rule[i])
+            derived = derive_facts(cadres[i], moves[i], day, params)
+            st = (tri[states.applies[i, j]], tri[states.test[i, j]], tri[states.exception[i, j]])
+            reason_vi[i] = _criterion(rules[j], st, derived, params).message.vi
+    frame = pd.DataFrame(columns, columns=list(RESULT_COLUMNS))
+    if not fallback.any():
+        return frame, []
+    keep = ~fallback
+    rest = [v for v, bad in zip(group, fallback.tolist(), strict=True) if bad]
+    return frame.loc[keep].reset_index(drop=True), rest
