@@ -22,6 +22,8 @@ it does not vectorise) are handed back to the caller. The frame equals the row p
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
@@ -46,6 +48,11 @@ _VERDICT_UNKNOWN = VERDICT_CODES.index(Verdict.UNKNOWN)
 _CONSTRAINTS = frozenset({"block", "review", "warn"})
 
 Matrix: TypeAlias = npt.NDArray[np.bool_]
+_DICT = attrgetter("__dict__")
+_CADRE_FIELDS = itemgetter("id", "name", "current_post")
+_POST_FIELDS = itemgetter("title", "body")
+_TARGET_FIELDS = itemgetter("id", "title", "body")
+_NO_POST = (None, None)
 
 
 def _patterns(matrix: Matrix) -> tuple[list[list[int]], list[int]]:
@@ -95,8 +102,6 @@ def group_frame(
     """
     import pandas as pd
 
-    from luanchuyen.dates import retirement
-
     first = group[0]
     compiled, day = first.compiled, first.as_of
     cadres = [v.cadre for v in group]
@@ -143,19 +148,27 @@ def group_frame(
             texts[(v, k)] = text
         reason_vi.append(text)
 
+    # The models' own fields, read through each model's __dict__ once (the models of a big
+    # batch are spread over memory: every separate pass over them costs cache misses).
+    cadre_id, cadre_name, posts = zip(*map(_CADRE_FIELDS, map(_DICT, cadres)), strict=True)
+    current_title, current_body = zip(
+        *[_NO_POST if p is None else _POST_FIELDS(p.__dict__) for p in posts], strict=True
+    )
+    targets = [m.__dict__["target"].__dict__ for m in moves]
+    target_id, target_title, target_body = zip(*map(_TARGET_FIELDS, targets), strict=True)
     columns: dict[str, Any] = {
         "row": [v.item.row for v in group],
         "source_row": [v.item.source_row for v in group],
-        "cadre_id": [c.id for c in cadres],
-        "cadre_name": [c.name for c in cadres],
+        "cadre_id": cadre_id,
+        "cadre_name": cadre_name,
         "gender": cf.enums["gender"],
         "ethnic_minority": _masked(cf.bools["ethnic_minority"], "bool"),
-        "current_title": [None if c.current_post is None else c.current_post.title for c in cadres],
-        "current_body": [None if c.current_post is None else c.current_post.body for c in cadres],
+        "current_title": current_title,
+        "current_body": current_body,
         "current_level": cf.enums["current_level"],
-        "target_id": [m.target.id for m in moves],
-        "target_title": [m.target.title for m in moves],
-        "target_body": [m.target.body for m in moves],
+        "target_id": target_id,
+        "target_title": target_title,
+        "target_body": target_body,
         "target_level": cf.enums["target_level"],
         "move_kind": cf.enums["move_kind"],
         "as_of": [day] * len(group),
@@ -172,12 +185,16 @@ def group_frame(
         "info_rules": _lists(passed & info_rule, ids),
         "remaining_service_months": _masked(cf.ints["remaining_service_months"], "int"),
         "age_months": _masked(cf.ints["age_months"], "int"),
-        "retirement_date": [
-            retirement(
-                c.gender, c.date_of_birth, override_age_months=c.retirement_age_override_months
-            ).retirement_date
-            for c in cadres
-        ],
+        # days_to_retirement is (retirement date - as_of), on every row derived in columns
+        # (fallback rows are dropped below; their garbage must not reach date.fromordinal)
+        "retirement_date": list(
+            map(
+                date.fromordinal,
+                (
+                    np.where(cf.fallback, 0, cf.ints["days_to_retirement"][0]) + day.toordinal()
+                ).tolist(),
+            )
+        ),
         "level_direction": cf.enums["level_direction"],
         "cross_unit": _masked(cf.bools["cross_unit"], "bool"),
         "target_is_key_commune_post": _masked(cf.bools["target_is_key_commune_post"], "bool"),
