@@ -32,9 +32,13 @@ from luanchuyen.models import (
     Discipline,
     DisciplineForm,
     DisciplineKind,
+    Level,
     Move,
+    PlanningEntry,
+    PlanningStatus,
     Rating,
     RotationRecord,
+    TitleCode,
 )
 from luanchuyen.testing.strategies import as_of_dates, cadres, moves
 
@@ -120,6 +124,18 @@ def _rotation(draw: st.DrawFn, as_of: date) -> RotationRecord:
 
 
 @st.composite
+def _planning(draw: st.DrawFn, as_of: date) -> PlanningEntry:
+    """A planning entry, district level favoured, approved before recent disciplines or not."""
+    approved = [None, as_of, as_of - DAY, add_months(as_of, -13), add_months(as_of, -40)]
+    return PlanningEntry(
+        title_code=draw(st.sampled_from([None, None, *TitleCode])),
+        level=draw(st.sampled_from([Level.HUYEN, Level.HUYEN, *Level])),
+        status=draw(st.sampled_from([*PlanningStatus, PlanningStatus.ACTIVE])),
+        approved_on=draw(st.sampled_from(approved)),
+    )
+
+
+@st.composite
 def _edges(draw: st.DrawFn, cadre: Cadre, move: Move, as_of: date) -> tuple[Cadre, Move]:
     """Move some of the row's dates onto boundaries (model_copy: no validation on purpose)."""
     near = st.sampled_from(_near(as_of))
@@ -142,6 +158,8 @@ def _edges(draw: st.DrawFn, cadre: Cadre, move: Move, as_of: date) -> tuple[Cadr
         cadre = _replace(
             cadre, disciplines=draw(st.lists(_discipline(as_of), min_size=1, max_size=3))
         )
+    if draw(st.booleans()):
+        cadre = _replace(cadre, planning=draw(st.lists(_planning(as_of), max_size=3)))
     if cadre.current_post is not None and draw(st.booleans()):
         change = draw(st.sampled_from([None, True, False]))
         cadre = _replace(
@@ -207,11 +225,11 @@ def test_generated_rows_equal_derive_facts(
 # --------------------------------------------------------------------------------------------
 
 
-def _pair(
-    cadre: dict[str, Any] | None = None, move: dict[str, Any] | None = None
-) -> tuple[Cadre, Move]:
-    return Cadre.model_validate(base_cadre(**(cadre or {}))), Move.model_validate(
-        base_move(**(move or {}))
+def _pair(cadre: dict[str, Any] | None = None, move: dict[str, Any] | None = None) -> Any:
+    """A validated (cadre, move) from the factories, with ``cadre`` and ``move`` overrides."""
+    return (
+        Cadre.model_validate(base_cadre(**(cadre or {}))),
+        Move.model_validate(base_move(**(move or {}))),
     )
 
 

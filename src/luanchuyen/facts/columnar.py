@@ -503,8 +503,9 @@ def derive_columns(
 
 
 def _derive(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> None:
+    """Every fact, topic by topic, as facts/__init__.py and the topic modules derive them."""
     n, today = out.n, as_of.toordinal()
-    cadre, move, target, current = t.cadre, t.move, t.target, t.current
+    cadre, move = t.cadre, t.move
 
     # --- facts/__init__.py: the reference date, and the rows derive_facts refuses -----------
     decided, has_decided = move.days("decision_date")
@@ -566,7 +567,29 @@ def _derive(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> No
     out.fallback |= big
     out.put_int("consecutive_terms_as_head", terms, has_terms)
 
-    # --- discipline.py ----------------------------------------------------------------------
+    _discipline_and_planning(out, t, as_of, params)
+    _family(out, t, as_of)
+    _posts(out, t, as_of, params)
+    _rotation(out, t, as_of)
+
+    # --- rotation.py: the move itself -------------------------------------------------------
+    out.put_enum("move_kind", move.codes("kind", MoveKind), _labels(MoveKind))
+    for name in ("special_case_requested", "policy_case", "re_election",
+                 "requires_civil_service_intake", "job_position_fit",
+                 "sending_unit_assessed"):  # fmt: skip
+        out.put_bool(name, *move.tri(name))
+    # The planned end is the last day served (01/07/2024 → 30/06/2027 is 36 months).
+    planned = np.flatnonzero(both & ok)
+    first, last = start[planned], end[planned] + 1
+    months = _completed_months(first, last)
+    out.put_int("planned_duration_months", _scatter(n, planned, months), both)
+    extra = last - _add_months(first, months)
+    out.put_int("planned_duration_extra_days", _scatter(n, planned, extra), both)
+
+
+def _discipline_and_planning(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> None:
+    """discipline.py and planning.py (planning_disciplined reads the discipline dates)."""
+    n, today = out.n, as_of.toordinal()
     disc = t.discipline
     form = disc.codes("form", DisciplineForm)
     decision, _ = disc.days("decision_date")
@@ -588,7 +611,7 @@ def _derive(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> No
         since(f"has_discipline_{bucket}", f"months_since_{bucket}", counted)
     out.put_bool("has_terminal_discipline", _any(n, disc.rows[past & terminal]), disc.known)
 
-    # --- planning.py ------------------------------------------------------------------------
+    # planning.py
     plan = t.planning
     active = plan.codes("status", PlanningStatus) == _code(PlanningStatus.ACTIVE)
     p_row, p_level = plan.rows[active], plan.codes("level", Level)[active]
@@ -603,7 +626,7 @@ def _derive(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> No
                          ("planned_district_committee", _DISTRICT_COMMITTEE)):  # fmt: skip
         hit = _any(n, p_row[huyen & _member(titles, TitleCode)[p_title]])
         out.put_bool(name, hit, plan.known & (hit | ~unsure))
-    t_level, t_title = target.codes("level", Level), target.codes("title_code", TitleCode)
+    t_level, t_title = t.target.codes("level", Level), t.target.codes("title_code", TitleCode)
     match = _any(n, p_row[(p_title == t_title[p_row]) & (p_level == t_level[p_row])])
     untitled = _any(n, p_row[p_title == 0])
     out.put_bool("planned_for_target", match, plan.known & (t_title > 0) & (match | ~untitled))
@@ -627,7 +650,10 @@ def _derive(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> No
     )[comm.codes("role", CommitteeRole)]
     out.put_bool("district_committee_member", _any(n, comm.rows[member]), comm.known)
 
-    # --- family.py --------------------------------------------------------------------------
+
+def _family(out: _Out, t: _Tables, as_of: date) -> None:
+    """family.py: the health certificate and the family."""
+    n, today = out.n, as_of.toordinal()
     health, family = t.health, t.family
     issued, _ = health.days("issued_on")
     fit, _ = health.tri("fit")
@@ -648,7 +674,12 @@ def _derive(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> No
     out.put_int("youngest_child_age_months", _scatter(n, family.rows, months),
                 _scatter(n, family.rows, born))  # fmt: skip
 
-    # --- posts.py ---------------------------------------------------------------------------
+
+def _posts(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> None:
+    """posts.py: the target and current posts."""
+    n, today = out.n, as_of.toordinal()
+    cadre, move, target, current = t.cadre, t.move, t.target, t.current
+    t_level, t_title = target.codes("level", Level), target.codes("title_code", TitleCode)
     out.put_enum("target_level", t_level, _labels(Level))
     out.put_enum("target_title_code", t_title, _labels(TitleCode))
     key, has_key = target.tri("key_commune_post")
@@ -727,25 +758,6 @@ def _derive(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> No
     out.put_bool("cross_unit", np.where(has_stated, stated, _scatter(n, b_rows, differ)),
                  has_cur & (has_stated | _any(n, b_rows)))  # fmt: skip
 
-    # --- rotation.py ------------------------------------------------------------------------
-    r_rows, r_years, r_ratings = t.rated
-    years, _, big = _ints(r_years)
-    out.fallback |= _scatter(n, r_rows, big)
-    out.put_int("latest_rating_year", _scatter(n, r_rows, years), _any(n, r_rows))
-    out.put_enum("latest_rating", _scatter(n, r_rows, _codes(r_ratings, Rating)), _labels(Rating))
-    _rotation(out, t, as_of)
-    out.put_enum("move_kind", move.codes("kind", MoveKind), _labels(MoveKind))
-    for name in ("special_case_requested", "policy_case", "re_election",
-                 "requires_civil_service_intake", "job_position_fit", "sending_unit_assessed"):  # fmt: skip
-        out.put_bool(name, *move.tri(name))
-    # The planned end is the last day served (01/07/2024 → 30/06/2027 is 36 months).
-    planned = np.flatnonzero(both & ok)
-    first, last = start[planned], end[planned] + 1
-    months = _completed_months(first, last)
-    out.put_int("planned_duration_months", _scatter(n, planned, months), both)
-    extra = last - _add_months(first, months)
-    out.put_int("planned_duration_extra_days", _scatter(n, planned, extra), both)
-
 
 def _rank_table(table: Any) -> tuple[Ints, Bools, Bools]:
     """``rank_of`` from the table for every (level, title code): (rank, found, raises)."""
@@ -767,8 +779,13 @@ def _rank_table(table: Any) -> tuple[Ints, Bools, Bools]:
 
 
 def _rotation(out: _Out, t: _Tables, as_of: date) -> None:
-    """rotation.py: the current rotation, its months, and HTXS during it."""
+    """rotation.py: the latest rating, the current rotation, and HTXS during it."""
     n, today, rot = out.n, as_of.toordinal(), t.rotation
+    r_rows, r_years, r_ratings = t.rated
+    years, _, big = _ints(r_years)
+    out.fallback |= _scatter(n, r_rows, big)
+    out.put_int("latest_rating_year", _scatter(n, r_rows, years), _any(n, r_rows))
+    out.put_enum("latest_rating", _scatter(n, r_rows, _codes(r_ratings, Rating)), _labels(Rating))
     start, _ = rot.days("start")
     end, has_end = rot.days("end")
     current = (start <= today) & (~has_end | (end >= today))
