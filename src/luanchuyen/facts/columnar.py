@@ -76,7 +76,7 @@ Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
 #: Rows read at a time: a block's objects stay in the CPU cache between the passes.
-_BLOCK: Final = 1024
+_BLOCK: Final = 512
 _EPOCH: Final = date(1970, 1, 1).toordinal()
 #: Rows with dates beyond this year fall back: derive_facts may leave the calendar there.
 _LAST_DAY: Final = date(9890, 12, 31).toordinal()
