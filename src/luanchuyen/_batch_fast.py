@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from luanchuyen.batch import RESULT_COLUMNS, _test_facts
-from luanchuyen.decision import VERDICT_VI, Outcome, Verdict, _criterion
+from luanchuyen.batch import _CONSTRAINTS, RESULT_COLUMNS, _test_facts, _verdict_text
+from luanchuyen.decision import Outcome, Verdict, _criterion
 from luanchuyen.engine.vector import OUTCOME_CODES, TRISTATE_CODES, VERDICT_CODES, VectorBackend
 from luanchuyen.facts import derive_facts
 from luanchuyen.facts.columnar import derive_columns
@@ -45,7 +45,6 @@ __all__ = ["group_frame"]
 _PASS = OUTCOME_CODES.index(Outcome.PASS)
 _UNKNOWN = OUTCOME_CODES.index(Outcome.UNKNOWN)
 _VERDICT_UNKNOWN = VERDICT_CODES.index(Verdict.UNKNOWN)
-_CONSTRAINTS = frozenset({"block", "review", "warn"})
 
 Matrix: TypeAlias = npt.NDArray[np.bool_]
 _DICT = attrgetter("__dict__")
@@ -134,19 +133,16 @@ def group_frame(
     prio_shared, prio_which = _patterns(prio)
     titles = [[rules[j].source.spec.title.vi for j in p] for p in prio_shared]
     grounds = [sorted(set().union(*(tests[ids[j]] for j in p))) for p in prio_shared]
-    texts: dict[tuple[int, int], str] = {}
-    reason_vi: list[str | None] = []
-    for v, k, j in zip(verdicts.tolist(), prio_which, reason_rule.tolist(), strict=True):
-        if j >= 0 or not reasons:
-            reason_vi.append(None)  # a rule's message: written below, if asked for
-            continue
-        text = texts.get((v, k))
-        if text is None:
-            text = VERDICT_VI[VERDICT_CODES[v]]
-            if titles[k]:
-                text += "; ưu tiên: " + "; ".join(titles[k])
-            texts[(v, k)] = text
-        reason_vi.append(text)
+    reason_vi: list[str | None] = [None] * len(group)
+    if reasons:  # the verdict's text here; a rule's message is written below
+        texts: dict[tuple[int, int], str] = {}
+        codes = zip(verdicts.tolist(), prio_which, reason_rule.tolist(), strict=True)
+        for i, (v, k, j) in enumerate(codes):
+            if j < 0:
+                key = (v, k)
+                if key not in texts:
+                    texts[key] = _verdict_text(VERDICT_CODES[v], titles[k])
+                reason_vi[i] = texts[key]
 
     # The models' own fields, read through each model's __dict__ once (the models of a big
     # batch are spread over memory: every separate pass over them costs cache misses).
@@ -173,7 +169,7 @@ def group_frame(
         "move_kind": cf.enums["move_kind"],
         "as_of": [day] * len(group),
         "verdict": [VERDICT_CODES[v].value for v in verdicts.tolist()],
-        "priority": pd.arrays.BooleanArray(states.priority(outcomes), np.zeros(len(group), bool)),
+        "priority": pd.arrays.BooleanArray(prio.any(axis=1), np.zeros(len(group), bool)),
         "reason_vi": reason_vi,
         "blocking_rules": _lists(blocking, ids),
         "review_rules": _lists(review, ids),

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 from pydantic import ValidationError
 
-from luanchuyen.decision import Decision, Outcome, RuleStates
+from luanchuyen.decision import Decision, Outcome, RuleStates, Verdict
 from luanchuyen.engine.base import Backend
 from luanchuyen.errors import EngineError, InputError, LuanChuyenError
 from luanchuyen.evaluation import decide
@@ -178,14 +178,9 @@ class _Valid:
 
 
 @dataclass(frozen=True, slots=True)
-class _Job:
+class _Job(_Valid):
     """A validated row with its facts, ready for the engine."""
 
-    item: _Item
-    cadre: Cadre
-    move: Move
-    as_of: date
-    compiled: CompiledRules
     derived: DerivedFacts
 
 
@@ -375,8 +370,6 @@ def _unexpected(exc: Exception) -> InputError:
 
 
 def _reason(d: Decision) -> str:
-    from luanchuyen.decision import VERDICT_VI
-
     fails = [c for c in d.criteria if c.outcome is Outcome.FAIL]
     for effect in ("block", "review"):
         for c in fails:
@@ -386,12 +379,19 @@ def _reason(d: Decision) -> str:
         for c in d.criteria:
             if c.outcome is Outcome.UNKNOWN and c.effect == "block":
                 return c.message.vi
-    text = VERDICT_VI[d.verdict]
-    if d.priority:
-        titles = [
-            c.title.vi for c in d.criteria if c.effect == "priority" and c.outcome is Outcome.PASS
-        ]
-        text += "; ưu tiên: " + "; ".join(titles)
+    titles = [
+        c.title.vi for c in d.criteria if c.effect == "priority" and c.outcome is Outcome.PASS
+    ]
+    return _verdict_text(d.verdict, titles)
+
+
+def _verdict_text(verdict: Verdict, priority_titles: Sequence[str]) -> str:
+    """The main reason when no rule gives it: the verdict, and the priorities met."""
+    from luanchuyen.decision import VERDICT_VI
+
+    text = VERDICT_VI[verdict]
+    if priority_titles:
+        text += "; ưu tiên: " + "; ".join(priority_titles)
     return text
 
 
@@ -610,9 +610,9 @@ def _fast_frames(
     """The columnar fast path over validated rows: result frames, and the rows it leaves."""
     from luanchuyen._batch_fast import group_frame
 
-    groups: dict[tuple[date, str], list[_Valid]] = {}
+    groups: dict[date, list[_Valid]] = {}  # one rule set per date
     for v in valid:
-        groups.setdefault((v.as_of, v.compiled.signature), []).append(v)
+        groups.setdefault(v.as_of, []).append(v)
     frames: list[Any] = []
     rest: list[_Valid] = []
     for group in groups.values():
@@ -688,17 +688,13 @@ def _evaluate_items(
     return _in_order(frames), crit_rows
 
 
-def _empty_frame() -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame([], columns=list(RESULT_COLUMNS))
-
-
 def _in_order(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Frames of one batch joined, in input order (column ``row``)."""
     import pandas as pd
 
     frames = [f for f in frames if len(f)] or list(frames[:1])
+    if not frames:
+        return pd.DataFrame([], columns=list(RESULT_COLUMNS))
     if len(frames) == 1:
         frame = frames[0]
     else:
@@ -910,7 +906,7 @@ def evaluate_many(
             crit.extend(c)
             if progress is not None:
                 progress(min(start + size, len(items)), len(items))
-        joined = _in_order(frames) if frames else _empty_frame()
+        joined = _in_order(frames)
     frame, crit_frame = _frames(joined, crit, criteria)
     if layout is not None and layout.unknown:
         frame.attrs["unknown_columns"] = list(layout.unknown)
