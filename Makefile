@@ -24,6 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests tools $(wildcard benchmarks)
 	$(BIN)/luanchuyen rules lint rules
 	$(BIN)/python tools/changelog_gate.py
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -486,7 +486,7 @@ def decide(f: Facts, ctx: Facts) -> tuple[str, bool, list[Reason]]:
     """Verdict, priority and every criterion's (rule id, outcome, message) for one input."""
     kind = f.get("move_kind")
     reasons: list[Reason] = []
-    blocking = review = unknown_block = priority = False
+    blocking = review = unknown_block = unknown_review = priority = False
     for rid, effect, kinds, applies_fn, test_fn, exc_fn, note, ok, ko, unknown, used in RULES:
         kind_ok: Tri = None if kind is None else kind in kinds
         applies = (
@@ -500,23 +500,34 @@ def decide(f: Facts, ctx: Facts) -> tuple[str, bool, list[Reason]]:
         elif outcome == "fail":
             message = ko(f, ctx)
             applied = effect
-            if exc_fn is not None and exc_fn(f) is True:
+            excepted = exc_fn(f) if exc_fn is not None else False
+            if excepted is True:
                 applied = "review"
                 if note:
                     message = f"{message} {note}"
+            elif excepted is None and effect == "block":  # review or block: not known which
+                applied = "review"
+                unknown_block = True
             blocking = blocking or applied == "block"
             review = review or applied == "review"
         elif outcome == "unknown":
             message = unknown or _missing(f, used)
-            unknown_block = unknown_block or effect == "block"
+            if effect == "block" and exc_fn is not None and exc_fn(f) is True:
+                unknown_review = True  # failing, it would only need a review
+            else:
+                unknown_block = unknown_block or effect == "block"
+                unknown_review = unknown_review or effect == "review"
         else:
             message = _NA
         reasons.append((rid, outcome, message))
+    # A verdict only when every way of filling in the unknowns leads to it.
     if blocking:
         verdict = "not_eligible"
+    elif unknown_block:
+        verdict = "unknown"
     elif review:
         verdict = "needs_review"
-    elif unknown_block:
+    elif unknown_review:
         verdict = "unknown"
     else:
         verdict = "eligible"

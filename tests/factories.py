@@ -25,6 +25,10 @@ def base_cadre(**overrides: Any) -> dict[str, Any]:
             "level": "huyen",
             "role": "cap_pho",
             "since": "01/01/2020",
+            # Equal equivalence ranks (as a province's list would give): the cross-level
+            # equivalence review is then decided, so TC01 is eligible under the honest rule of
+            # combination (issue 11), where an unknown review no longer counts as passed.
+            "rank": 40,
         },
         "committee_memberships": [],
         "planning": [
@@ -58,6 +62,7 @@ def base_move(**overrides: Any) -> dict[str, Any]:
             "title_code": "pho_bi_thu_chu_tich_ubnd",
             "level": "xa",
             "vacant": True,
+            "rank": 40,  # see base_cadre: equal ranks settle placement_equivalence
         },
     }
     move.update(overrides)
@@ -73,3 +78,11 @@ def example_data_module() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def row_outcomes(frame: Any) -> list[str]:
+    """Per result row, its verdict — or ``"error"`` for a row with status ``error``."""
+    return [
+        "error" if status == "error" else str(verdict)
+        for status, verdict in zip(frame["status"], frame["verdict"], strict=True)
+    ]

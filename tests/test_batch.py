@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import luanchuyen.batch as batch_mod
-from factories import base_cadre, base_move, example_data_module
+from factories import base_cadre, base_move, example_data_module, row_outcomes
 from luanchuyen import evaluate, load_rules
 from luanchuyen.batch import (
     CRITERIA_COLUMNS,
@@ -181,7 +181,7 @@ def test_ten_thousand_rows_with_five_percent_bad_rows(
     assert len(out) == n
     assert list(out["row"]) == list(range(n))
     assert list(out["cadre_id"].iloc[:3]) == ["CB00000", "CB00001", "CB00002"]
-    errors = out.loc[out["verdict"] == "error"]
+    errors = out.loc[out["status"] == "error"]
     assert set(errors["row"]) == set(expected)
     for rec in errors.to_dict("records"):
         code, kind = expected[rec["row"]]
@@ -193,7 +193,7 @@ def test_ten_thousand_rows_with_five_percent_bad_rows(
         column = next(k[1] for k in _BAD_KINDS if k[0] == kind)
         if kind != "birth_after_as_of":
             assert f"«{column}»" in rec["error_message_vi"], rec["error_message_vi"]
-    good = out.loc[out["verdict"] != "error"]
+    good = out.loc[out["status"] != "error"]
     assert good["error_code"].isna().all()
     assert set(good["verdict"]) <= {"eligible", "needs_review", "not_eligible", "unknown"}
 
@@ -241,7 +241,7 @@ def test_unexpected_exception_in_one_row_is_reported(monkeypatch: pytest.MonkeyP
         as_of=E1,
         backend="reference",
     )
-    assert list(out["verdict"]) == ["eligible", "error", "eligible"]
+    assert row_outcomes(out) == ["eligible", "error", "eligible"]
     assert out.loc[1, "error_code"] == "unexpected_error"
     assert "ZeroDivisionError" in out.loc[1, "error_message_en"]
 
@@ -252,7 +252,7 @@ def test_missing_as_of_is_a_row_error_and_a_bad_argument_raises() -> None:
         as_of=None,
         backend="reference",
     )
-    assert list(out["verdict"]) == ["error", "eligible"]
+    assert row_outcomes(out) == ["error", "eligible"]
     assert out.loc[0, "error_field"] == "as_of"
     with pytest.raises(InputError) as info:
         evaluate_many([], as_of="31/02/2024")
@@ -280,12 +280,12 @@ def test_backend_without_states_many_or_failing_batch_falls_back_per_row() -> No
     plain = SpyBackend(many=False)
     out = evaluate_many(rows, as_of=E1, backend=plain)  # type: ignore[arg-type]
     assert plain.single_calls == 2 and plain.many_calls == []
-    assert list(out["verdict"]) == ["eligible", "error"]
+    assert row_outcomes(out) == ["eligible", "error"]
     assert out.loc[1, "error_code"] == "engine_failure"
     broken = SpyBackend(fail_many=True)
     out2 = evaluate_many(rows, as_of=E1, backend=broken)  # type: ignore[arg-type]
     assert broken.many_calls == [2] and broken.single_calls == 2
-    assert list(out2["verdict"]) == ["eligible", "error"]
+    assert row_outcomes(out2) == ["eligible", "error"]
 
 
 def test_vector_falls_back_to_reference_when_it_cannot_import(
@@ -337,11 +337,11 @@ def test_cross_of_frames_keeps_bad_cells_as_error_rows(ex: ModuleType, chi_lang:
     assert isinstance(flat, pd.DataFrame) and len(flat) == 12
     assert list(flat.index[:3]) == ["0×0", "0×1", "0×2"]
     out = evaluate_many(flat, as_of=E1, rules=chi_lang, backend="reference")
-    bad = out.loc[out["verdict"] == "error"]
+    bad = out.loc[out["status"] == "error"]
     assert list(bad["source_row"]) == ["0×1", "1×1", "2×1", "3×1"]
     assert set(bad["error_code"]) == {"invalid_enum"}
     assert "«Cấp đến»" in bad["error_message_vi"].iloc[0]
-    assert (out.loc[out["verdict"] != "error", "move_kind"] == "luan_chuyen").all()
+    assert (out.loc[out["status"] != "error", "move_kind"] == "luan_chuyen").all()
     models = cross(
         ex.cadres()[:4],
         ex.positions()[:3],
@@ -349,7 +349,7 @@ def test_cross_of_frames_keeps_bad_cells_as_error_rows(ex: ModuleType, chi_lang:
         move={"planned_start": "01/07/2024", "planned_end": "01/07/2027"},
     )
     from_models = evaluate_many(models, as_of=E1, rules=chi_lang, backend="reference")
-    good = out["verdict"] != "error"
+    good = out["status"] != "error"
     assert list(out.loc[good, "verdict"]) == list(from_models.loc[good, "verdict"])
 
 
@@ -439,7 +439,7 @@ def test_import_stays_light() -> None:
 
     code = (
         "import sys, time; t = time.perf_counter(); import luanchuyen; "
-        "import luanchuyen.batch, luanchuyen.ranking, luanchuyen.plan, luanchuyen.forecast, "
+        "import luanchuyen.batch, luanchuyen.analysis.ranking, luanchuyen.analysis.plan, luanchuyen.analysis.forecast, "
         "luanchuyen.io.tables, luanchuyen.render.plots, luanchuyen.cli.batch; "
         "print(sorted(m for m in ('pandas', 'matplotlib', 'openpyxl', 'numpy') if m in sys.modules))"
     )
@@ -449,7 +449,12 @@ def test_import_stays_light() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["luanchuyen.batch", "luanchuyen.io.tables", "luanchuyen.forecast", "luanchuyen.render.html"],
+    [
+        "luanchuyen.batch",
+        "luanchuyen.io.tables",
+        "luanchuyen.analysis.forecast",
+        "luanchuyen.render.html",
+    ],
 )
 def test_docstring_examples_run(module: str) -> None:
     import doctest

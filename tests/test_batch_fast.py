@@ -12,9 +12,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-import luanchuyen._batch_fast as fast_mod
 import luanchuyen.batch as batch_mod
-from factories import base_cadre, base_move
+import luanchuyen.batch._columnar as fast_mod
+from factories import base_cadre, base_move, row_outcomes
 from luanchuyen import load_rules
 from luanchuyen.batch import evaluate_many
 from luanchuyen.models import Cadre, Move
@@ -65,7 +65,7 @@ def test_fast_frame_equals_the_row_path(pairs: list[Any], packs: tuple[str, ...]
 def test_reasons_false_only_empties_the_reason(pairs: list[Any]) -> None:
     full = evaluate_many(pairs, as_of=E1, backend="vector")
     lean = evaluate_many(pairs, as_of=E1, backend="vector", reasons=False)
-    errors = lean["verdict"] == "error"
+    errors = lean["status"] == "error"
     assert lean.loc[~errors, "reason_vi"].isna().all()
     assert lean.loc[errors, "reason_vi"].notna().all()  # an error row always says why
     pd.testing.assert_frame_equal(full.drop(columns="reason_vi"), lean.drop(columns="reason_vi"))
@@ -111,7 +111,7 @@ def test_empty_and_all_bad_batches() -> None:
     empty = evaluate_many([], as_of=E1, backend="vector")
     assert len(empty) == 0 and list(empty.columns) == list(batch_mod.RESULT_COLUMNS)
     bad = evaluate_many([({"id": "x"}, {})], as_of=E1, backend="vector")
-    assert list(bad["verdict"]) == ["error"]
+    assert row_outcomes(bad) == ["error"]
 
 
 def test_progress_is_reported_on_long_chunks() -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from factories import base_cadre, base_move
 from luanchuyen import evaluate, load_rules
+from luanchuyen.analysis.forecast import earliest_eligible
 from luanchuyen.errors import InputError
-from luanchuyen.forecast import earliest_eligible
 
 E1 = date(2024, 6, 1)
 

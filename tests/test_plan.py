@@ -13,10 +13,10 @@ import pytest
 
 from factories import base_cadre, base_move, example_data_module
 from luanchuyen import evaluate, load_rules
+from luanchuyen.analysis.plan import PlanReport, plan_report
 from luanchuyen.batch import evaluate_many
 from luanchuyen.errors import InputError
 from luanchuyen.io import tables
-from luanchuyen.plan import PlanReport, plan_report
 
 ROOT = Path(__file__).resolve().parent.parent
 E1 = date(2024, 6, 1)

@@ -10,9 +10,9 @@ import pytest
 
 from factories import base_cadre, base_move
 from luanchuyen import evaluate, load_rules
+from luanchuyen.analysis.ranking import RANK_COLUMNS, rank_candidates
 from luanchuyen.batch import cross, evaluate_many
 from luanchuyen.models import Position
-from luanchuyen.ranking import RANK_COLUMNS, rank_candidates
 
 E1 = date(2024, 6, 1)
 TARGET = {

@@ -363,6 +363,6 @@ def test_batch_fast_path_rows_equal_assembled_rows() -> None:
     pd.testing.assert_frame_equal(fast, assembled)
     pd.testing.assert_frame_equal(fast, reference)
     assert fast["ruleset"].nunique() == 3
-    assert (fast["verdict"] == "error").sum() == 1
+    assert (fast["status"] == "error").sum() == 1
     assert set(fast["verdict"]) >= {"eligible", "not_eligible", "needs_review", "unknown"}
     assert fast["priority"].any()

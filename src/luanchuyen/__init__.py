@@ -44,6 +44,7 @@ __all__ = [
     "__version__",
     "derive_facts",
     "evaluate",
+    "evaluate_many",
     "load_rules",
     "remaining_service_months",
     "retirement",
@@ -67,8 +68,8 @@ _LAZY: dict[str, str] = {
     "TitleCode": "luanchuyen.models",
     "CriterionResult": "luanchuyen.decision",
     "Decision": "luanchuyen.decision",
-    "Outcome": "luanchuyen.decision",
-    "Verdict": "luanchuyen.decision",
+    "Outcome": "luanchuyen.verdict",
+    "Verdict": "luanchuyen.verdict",
     "EngineError": "luanchuyen.errors",
     "InputError": "luanchuyen.errors",
     "LuanChuyenError": "luanchuyen.errors",
@@ -80,11 +81,13 @@ _LAZY: dict[str, str] = {
     "derive_facts": "luanchuyen.facts",
     "evaluate": "luanchuyen.evaluation",
     "load_rules": "luanchuyen.evaluation",
+    "evaluate_many": "luanchuyen.batch",
 }
 
 if TYPE_CHECKING:
+    from luanchuyen.batch import evaluate_many
     from luanchuyen.dates import Retirement, remaining_service_months, retirement
-    from luanchuyen.decision import CriterionResult, Decision, Outcome, Verdict
+    from luanchuyen.decision import CriterionResult, Decision
     from luanchuyen.engine.base import Backend
     from luanchuyen.errors import EngineError, InputError, LuanChuyenError, RuleFileError
     from luanchuyen.evaluation import evaluate, load_rules
@@ -106,6 +109,7 @@ if TYPE_CHECKING:
         TitleCode,
     )
     from luanchuyen.ruleset.compile import RuleSet
+    from luanchuyen.verdict import Outcome, Verdict
 
 
 def __getattr__(name: str) -> Any:

@@ -1,8 +1,9 @@
 """The Decision: verdict, every criterion's outcome with reasons and citations, provenance.
 
 Assembly is engine-independent: a backend only reports, for each rule, whether its
-applicability, its requirement and its exception hold (true / false / unknown). This module
-turns those into outcomes, messages, the verdict and the list of missing facts.
+applicability, its requirement and its exception hold (true / false / unknown). The verdict
+rule (outcomes, applied effects, the rule of combination) is :mod:`luanchuyen.verdict`'s;
+this module adds the messages, citations, facts used and missing facts.
 """
 
 from __future__ import annotations
@@ -10,16 +11,25 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from luanchuyen._edge import edge_function
 from luanchuyen.facts import DerivedFacts
 from luanchuyen.facts.registry import FACTS, FactValue
 from luanchuyen.ruleset.compile import CompiledRule, CompiledRules
-from luanchuyen.ruleset.conditions import TriState
 from luanchuyen.ruleset.schema import Citation, Effect, Text2
+from luanchuyen.verdict import (
+    VERDICT_LABELS,
+    Outcome,
+    RuleStates,
+    Verdict,
+    applied_effect,
+    combine,
+    outcome_of,
+    rule_severities,
+)
 
 __all__ = [
     "CriterionResult",
@@ -29,61 +39,13 @@ __all__ = [
     "RuleStates",
     "Verdict",
     "assemble",
+    "criterion_result",
+    "fill",
     "outcome_of",
 ]
 
-RuleStates = tuple[TriState, TriState, TriState]
-"""Per rule: (applies, test, exception) — each True, False or None (unknown)."""
-
-
-class Outcome(StrEnum):
-    """The outcome of one criterion."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    UNKNOWN = "unknown"
-    NOT_APPLICABLE = "not_applicable"
-
-
-class Verdict(StrEnum):
-    """The overall verdict."""
-
-    ELIGIBLE = "eligible"
-    NOT_ELIGIBLE = "not_eligible"
-    NEEDS_REVIEW = "needs_review"
-    UNKNOWN = "unknown"
-
-
-VERDICT_VI: Mapping[Verdict, str] = {
-    Verdict.ELIGIBLE: "Đủ điều kiện",
-    Verdict.NOT_ELIGIBLE: "Không đủ điều kiện",
-    Verdict.NEEDS_REVIEW: "Cần cấp có thẩm quyền xem xét",
-    Verdict.UNKNOWN: "Chưa đủ dữ liệu để kết luận",
-}
-OUTCOME_VI: Mapping[Outcome, str] = {
-    Outcome.PASS: "Đạt",
-    Outcome.FAIL: "Không đạt",
-    Outcome.UNKNOWN: "Chưa rõ",
-    Outcome.NOT_APPLICABLE: "Không áp dụng",
-}
-_CONSTRAINTS = frozenset({"block", "review", "warn"})
-
-
-def outcome_of(effect: Effect, applies: TriState, test: TriState) -> Outcome:
-    """Combine applicability and requirement into an outcome.
-
-    A constraint (block / review / warn) whose requirement holds passes even when its
-    applicability is unknown: it is met either way. A priority or an info needs to apply.
-    """
-    if applies is False:
-        return Outcome.NOT_APPLICABLE
-    if applies is True:
-        if test is None:
-            return Outcome.UNKNOWN
-        return Outcome.PASS if test else Outcome.FAIL
-    if test is True and effect in _CONSTRAINTS:
-        return Outcome.PASS
-    return Outcome.UNKNOWN
+#: Deprecated alias: the Vietnamese verdict labels (the catalogue is :mod:`luanchuyen.render.labels`).
+VERDICT_VI: Mapping[Verdict, str] = VERDICT_LABELS["vi"]
 
 
 class CriterionResult(BaseModel):
@@ -134,6 +96,20 @@ class Decision(BaseModel):
     move_kind: str
     target_title: str
     verdict: Verdict
+    possible_verdicts: list[Verdict] = Field(
+        default_factory=list,
+        description=(
+            "Every verdict some way of filling in the missing facts leads to, best first; "
+            "one element exactly when the verdict is stated"
+        ),
+    )
+    settling_facts: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description=(
+            "The rules whose unknowns could change the verdict (id → the facts that would "
+            "settle it, exception included); empty when the verdict is stated"
+        ),
+    )
     priority: bool
     priority_reasons: list[Text2] = Field(default_factory=list)
     warnings: list[Text2] = Field(default_factory=list)
@@ -160,9 +136,8 @@ class Decision(BaseModel):
 
     def explain(self, lang: str = "vi") -> str:
         """A readable explanation (Vietnamese by default, ``lang="en"`` for English)."""
-        from luanchuyen.render.text import render_decision
-
-        return render_decision(self, lang=lang)
+        text: str = edge_function("luanchuyen.render.text", "render_decision")(self, lang=lang)
+        return text
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Serialise to JSON (stable key order; the same input gives the same bytes)."""
@@ -172,9 +147,8 @@ class Decision(BaseModel):
         return self.explain("vi")
 
     def _repr_html_(self) -> str:
-        from luanchuyen.render.html import decision_html
-
-        return decision_html(self)
+        html: str = edge_function("luanchuyen.render.html", "decision_html")(self)
+        return html
 
 
 # --------------------------------------------------------------------------- assembly
@@ -227,24 +201,24 @@ def _unknown_message(missing: list[str]) -> Text2:
     )
 
 
-def _criterion(
+def criterion_result(
     rule: CompiledRule, states: RuleStates, derived: DerivedFacts, params: Mapping[str, Any]
 ) -> CriterionResult:
+    """One criterion's result: its outcome, applied effect, filled message and facts."""
     applies, test, exception = states
     spec = rule.source.spec
     outcome = outcome_of(rule.effect, applies, test)
     used_names = rule.reads
     facts = derived.facts
     missing: list[str] = []
-    applied: Effect | None = None
+    applied = applied_effect(
+        rule.effect, spec.exception.effect if spec.exception else None, outcome, exception
+    )
     msgs = spec.messages
     if outcome is Outcome.PASS:
         text = msgs.pass_
     elif outcome is Outcome.FAIL:
         text = msgs.fail
-        applied = rule.effect
-        if exception is True and spec.exception is not None:
-            applied = spec.exception.effect
     elif outcome is Outcome.NOT_APPLICABLE:
         text = msgs.not_applicable or _NOT_APPLICABLE
     else:
@@ -269,6 +243,11 @@ def _criterion(
     )
 
 
+def _exception_effect(rule: CompiledRule) -> Effect | None:
+    exc = rule.source.spec.exception
+    return exc.effect if exc is not None else None
+
+
 def assemble(
     compiled: CompiledRules,
     states: Mapping[str, RuleStates],
@@ -281,30 +260,32 @@ def assemble(
     provenance: Provenance,
 ) -> Decision:
     """Build the :class:`Decision` from per-rule states reported by a backend."""
-    criteria = [_criterion(r, states[r.id], derived, compiled.params) for r in compiled.rules]
-    blocking = [
-        c.rule_id for c in criteria if c.outcome is Outcome.FAIL and c.applied_effect == "block"
+    rules = compiled.rules
+    rule_states = [states[r.id] for r in rules]
+    criteria = [
+        criterion_result(r, st, derived, compiled.params)
+        for r, st in zip(rules, rule_states, strict=True)
     ]
-    reviews = [c for c in criteria if c.outcome is Outcome.FAIL and c.applied_effect == "review"]
-    unknown_blocks = [c for c in criteria if c.outcome is Outcome.UNKNOWN and c.effect == "block"]
-    if blocking:
-        verdict = Verdict.NOT_ELIGIBLE
-    elif reviews:
-        verdict = Verdict.NEEDS_REVIEW
-    elif unknown_blocks:
-        verdict = Verdict.UNKNOWN
-    else:
-        verdict = Verdict.ELIGIBLE
+    combination = combine(
+        [
+            rule_severities(r.effect, _exception_effect(r), st)
+            for r, st in zip(rules, rule_states, strict=True)
+        ]
+    )
+    blocking = [c.rule_id for c in criteria if c.applied_effect == "block"]
+    reviews = [c for c in criteria if c.applied_effect == "review"]
     priorities = [c for c in criteria if c.effect == "priority" and c.outcome is Outcome.PASS]
-    warnings = [
-        c.message for c in criteria if c.outcome is Outcome.FAIL and c.applied_effect == "warn"
-    ]
+    warnings = [c.message for c in criteria if c.applied_effect == "warn"]
     return Decision(
         cadre_id=cadre_id,
         cadre_name=cadre_name,
         move_kind=move_kind,
         target_title=target_title,
-        verdict=verdict,
+        verdict=combination.verdict,
+        possible_verdicts=list(combination.possible),
+        settling_facts={
+            rules[i].id: derived.missing(rules[i].facts) for i in combination.undecided
+        },
         priority=bool(priorities),
         priority_reasons=[c.message for c in priorities],
         warnings=warnings,

@@ -7,7 +7,10 @@ languages. Codes never change meaning; new codes may be added.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 __all__ = [
     "ERROR_CODES",
@@ -15,6 +18,7 @@ __all__ = [
     "InputError",
     "LuanChuyenError",
     "RuleFileError",
+    "input_error_from",
 ]
 
 #: Every stable error code, with its meaning in Vietnamese and English.
@@ -155,3 +159,40 @@ class RuleFileError(LuanChuyenError, ValueError):
 
 class EngineError(LuanChuyenError, RuntimeError):
     """The rule engine failed or returned an impossible result."""
+
+
+def input_error_from(exc: ValidationError, prefix: str) -> InputError:
+    """Turn a pydantic ``ValidationError`` into a bilingual, coded :class:`InputError`."""
+    first = exc.errors()[0]
+    loc = ".".join(str(x) for x in (prefix, *first["loc"]))
+    kind = first["type"]
+    code = {
+        "missing": "missing_field",
+        "invalid_enum": "invalid_enum",
+        "invalid_date": "invalid_date",
+        "date_order": "date_order",
+        "negative_duration": "negative_duration",
+        "implausible_age": "implausible_age",
+        "extra_forbidden": "invalid_input",
+    }.get(kind, "invalid_value")
+    ctx = first.get("ctx") or {}
+    if "vi" in ctx and "en" in ctx:
+        vi, en = str(ctx["vi"]), str(ctx["en"])
+    elif kind == "missing":
+        vi, en = "thiếu trường bắt buộc", "required field is missing"
+    elif kind == "extra_forbidden":
+        vi, en = "trường không được khai báo", "unexpected field"
+    elif " / " in first["msg"]:
+        vi, en = first["msg"].split(" / ", 1)
+    else:
+        vi = en = first["msg"]
+    n = exc.error_count()
+    more_vi = f" (và {n - 1} lỗi khác)" if n > 1 else ""
+    more_en = f" (and {n - 1} more errors)" if n > 1 else ""
+    return InputError(
+        code,
+        f"{loc}: {vi}{more_vi}",
+        f"{loc}: {en}{more_en}",
+        field=loc,
+        details={"errors": [{"loc": list(e["loc"]), "type": e["type"]} for e in exc.errors()]},
+    )

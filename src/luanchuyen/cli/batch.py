@@ -238,7 +238,7 @@ def _summary(frame: pd.DataFrame, out: Path, day: date) -> int:
     from rich.table import Table
 
     from luanchuyen.batch import summarise
-    from luanchuyen.render.html import verdict_label
+    from luanchuyen.render.labels import label
 
     console = Console()
     counts = summarise(frame)
@@ -247,10 +247,11 @@ def _summary(frame: pd.DataFrame, out: Path, day: date) -> int:
     table.add_column("Mã / code")
     table.add_column("Số dòng / rows", justify="right")
     for verdict, n in counts.items():
-        table.add_row(f"[{_STYLE.get(verdict, '')}]{verdict_label(verdict)}[/]", verdict, str(n))
+        kind = "status" if verdict == "error" else "verdict"
+        table.add_row(f"[{_STYLE.get(verdict, '')}]{label(kind, verdict)}[/]", verdict, str(n))
     table.add_row("Tổng / total", "", str(len(frame)), end_section=True)
     console.print(table)
-    errors = frame.loc[frame["verdict"] == "error"]
+    errors = frame.loc[frame["status"] == "error"]
     if len(errors):
         err_table = Table(title="Dòng lỗi / error rows (tối đa 20)")
         for col in ("Dòng", "Mã CB", "Mã lỗi", "Lỗi"):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol, runtime_checkable
 
-from luanchuyen.decision import RuleStates
 from luanchuyen.facts.registry import FactValue
 from luanchuyen.ruleset.compile import CompiledRules
+from luanchuyen.verdict import RuleStates
 
 __all__ = ["Backend"]
 
@@ -18,7 +18,8 @@ class Backend(Protocol):
 
     ``states`` returns, for each rule id, ``(applies, test, exception)`` where each is
     ``True``, ``False`` or ``None`` (unknown: a fact it needs is absent). Reasons, messages
-    and verdicts are built from these by :mod:`luanchuyen.decision`, never by the engine.
+    and verdicts are built from these by :mod:`luanchuyen.verdict` and
+    :mod:`luanchuyen.decision`, never by the engine.
     """
 
     name: str

@@ -29,11 +29,11 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from luanchuyen.decision import RuleStates
 from luanchuyen.errors import EngineError
 from luanchuyen.facts.registry import FactValue
 from luanchuyen.ruleset.compile import CompiledRules
 from luanchuyen.ruleset.conditions import All, AnyOf, Compare, Condition, Known, negate, nnf
+from luanchuyen.verdict import RuleStates
 
 __all__ = ["MAX_LIVE_SESSIONS", "DurableBackend", "to_durable"]
 

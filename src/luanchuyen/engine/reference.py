@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from luanchuyen.decision import RuleStates
 from luanchuyen.facts.registry import FactValue
 from luanchuyen.ruleset.compile import CompiledRules
 from luanchuyen.ruleset.conditions import evaluate
+from luanchuyen.verdict import RuleStates
 
 __all__ = ["ReferenceBackend"]
 

@@ -33,7 +33,6 @@ from typing import Any, Final, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from luanchuyen.decision import Outcome, RuleStates, Verdict
 from luanchuyen.engine.reference import ReferenceBackend
 from luanchuyen.facts.columnar import ColumnarFacts
 from luanchuyen.facts.registry import FACTS, FactValue
@@ -48,6 +47,23 @@ from luanchuyen.ruleset.conditions import (
     ParamRef,
     evaluate,
     facts_of,
+)
+from luanchuyen.ruleset.schema import Effect
+from luanchuyen.verdict import (
+    OUTCOME_CODES,
+    TRISTATE_CODES,
+    VERDICT_CODES,
+    Outcome,
+    RuleStates,
+)
+from luanchuyen.verdict_columns import (
+    STATE_TABLE,
+    ColumnVerdicts,
+    RuleTables,
+    combine_columns,
+    effect_code,
+    rule_tables,
+    state_index,
 )
 
 __all__ = [
@@ -68,25 +84,8 @@ FactTable: TypeAlias = Mapping[str, Sequence[FactValue | None]]
 _Pair: TypeAlias = tuple[BoolArray, BoolArray]
 _ColumnKind: TypeAlias = Literal["int", "bool", "enum"]
 
-#: Tri-state codes used in :class:`StateColumns`: ``1`` true, ``0`` false, ``-1`` unknown.
-#: Indexing this tuple with a code gives the Python value (``TRISTATE_CODES[-1] is None``).
-TRISTATE_CODES: Final[tuple[bool, bool, None]] = (False, True, None)
-#: Outcome codes of :meth:`StateColumns.outcomes`.
-OUTCOME_CODES: Final[tuple[Outcome, ...]] = (
-    Outcome.PASS,
-    Outcome.FAIL,
-    Outcome.UNKNOWN,
-    Outcome.NOT_APPLICABLE,
-)
-#: Verdict codes of :meth:`StateColumns.verdicts`.
-VERDICT_CODES: Final[tuple[Verdict, ...]] = (
-    Verdict.ELIGIBLE,
-    Verdict.NOT_ELIGIBLE,
-    Verdict.NEEDS_REVIEW,
-    Verdict.UNKNOWN,
-)
-_PASS, _FAIL, _UNKNOWN, _NA = 0, 1, 2, 3
-_ELIGIBLE, _NOT_ELIGIBLE, _NEEDS_REVIEW, _VERDICT_UNKNOWN = 0, 1, 2, 3
+_PASS = OUTCOME_CODES.index(Outcome.PASS)
+_FAIL = OUTCOME_CODES.index(Outcome.FAIL)
 
 #: Rows evaluated together; bounds the memory of one evaluation (two bool arrays per node).
 CHUNK_ROWS: Final[int] = 16_384
@@ -96,17 +95,8 @@ _ENUM_OTHER: Final[int] = -2  # a code the rules never name
 _PYTYPE: Final[dict[str, type]] = {"int": int, "bool": bool, "enum": str}
 _NONE: Final = type(None)
 _BOOL_CODES: Final[dict[Any, int]] = {None: -1, False: 0, True: 1}
-_CONSTRAINTS: Final[frozenset[str]] = frozenset({"block", "review", "warn"})
 _PROGRAM_CACHE_SIZE: Final[int] = 64
 _REFERENCE: Final = ReferenceBackend()
-
-# All 27 (applies, test, exception) combinations, indexed by 9*(a+1) + 3*(t+1) + (e+1).
-_STATE_TABLE: Final[tuple[RuleStates, ...]] = tuple(
-    (TRISTATE_CODES[a], TRISTATE_CODES[t], TRISTATE_CODES[e])
-    for a in (-1, 0, 1)
-    for t in (-1, 0, 1)
-    for e in (-1, 0, 1)
-)
 
 
 class _UnsupportedError(Exception):
@@ -441,7 +431,8 @@ def _codes(pair: _Pair) -> Int8Array:
 class StateColumns:
     """Per-rule tri-states of many rows, as ``int8`` matrices (rows × rules).
 
-    Codes: ``1`` true, ``0`` false, ``-1`` unknown (see :data:`TRISTATE_CODES`). The
+    Codes: ``1`` true, ``0`` false, ``-1`` unknown (see
+    :data:`~luanchuyen.verdict.TRISTATE_CODES`). The
     exception matrix holds ``-1`` for rules without an exception, as the reference does.
 
     Attributes:
@@ -457,8 +448,8 @@ class StateColumns:
     applies: Int8Array
     test: Int8Array
     exception: Int8Array
-    effects: tuple[str, ...]
-    exception_effects: tuple[str | None, ...]
+    effects: tuple[Effect, ...]
+    exception_effects: tuple[Effect | None, ...]
 
     def __len__(self) -> int:
         return int(self.applies.shape[0])
@@ -466,67 +457,48 @@ class StateColumns:
     def row(self, index: int) -> dict[str, RuleStates]:
         """The states of one row, as the other backends return them."""
         codes = self._state_index()[index].tolist()
-        return dict(zip(self.rule_ids, map(_STATE_TABLE.__getitem__, codes), strict=True))
+        return dict(zip(self.rule_ids, map(STATE_TABLE.__getitem__, codes), strict=True))
 
     def to_dicts(self) -> list[dict[str, RuleStates]]:
         """Every row's states, as the other backends return them."""
         ids = self.rule_ids
-        get = _STATE_TABLE.__getitem__
+        get = STATE_TABLE.__getitem__
         return [dict(zip(ids, map(get, row), strict=True)) for row in self._state_index().tolist()]
 
     def _state_index(self) -> Int8Array:
-        index = 9 * (self.applies + 1) + 3 * (self.test + 1) + (self.exception + 1)
-        return index.astype(np.int8)
+        return state_index(self.applies, self.test, self.exception)
+
+    def _tables(self) -> RuleTables:
+        return rule_tables(self.effects, self.exception_effects)
 
     def outcomes(self) -> Int8Array:
-        """Outcome codes (rows × rules), indexes into :data:`OUTCOME_CODES`.
+        """Outcome codes (rows × rules), indexes into :data:`~luanchuyen.verdict.OUTCOME_CODES`.
 
-        The same combination as :func:`luanchuyen.decision.outcome_of`: not applicable when
-        the rule does not apply; pass/fail/unknown from the requirement when it applies; a
-        constraint whose requirement holds passes even when applicability is unknown.
+        :func:`luanchuyen.verdict.outcome_of` on every cell (through its lookup table).
         """
-        a, t = self.applies, self.test
-        constraint = np.array([e in _CONSTRAINTS for e in self.effects], dtype=np.bool_)
-        out = np.full(a.shape, _UNKNOWN, dtype=np.int8)
-        applies = a == 1
-        out[applies & (t == 1)] = _PASS
-        out[applies & (t == 0)] = _FAIL
-        out[(a == -1) & (t == 1) & constraint[np.newaxis, :]] = _PASS
-        out[a == 0] = _NA
-        return out
+        tables = self._tables()
+        return tables.lookup(tables.outcome, self._state_index())
 
-    def applied_effect_is(self, effect: str, outcomes: Int8Array | None = None) -> BoolArray:
-        """Rows × rules: the rule failed and the effect applied is ``effect``.
+    def applied_effects(self) -> Int8Array:
+        """Applied-effect codes (rows × rules; ``-1`` when the rule did not fail), indexes
+        into :data:`~luanchuyen.verdict_columns.EFFECT_CODES` (:func:`~luanchuyen.verdict.applied_effect`)."""
+        tables = self._tables()
+        return tables.lookup(tables.applied, self._state_index())
 
-        A failed rule whose exception holds applies its exception's effect, as in
-        :func:`luanchuyen.decision.assemble`.
-        """
-        out = self.outcomes() if outcomes is None else outcomes
-        declared = np.array([e == effect for e in self.effects], dtype=np.bool_)
-        has_exc = np.array([e is not None for e in self.exception_effects], dtype=np.bool_)
-        exc_is = np.array([e == effect for e in self.exception_effects], dtype=np.bool_)
-        exception_holds = (self.exception == 1) & has_exc[np.newaxis, :]
-        applied = np.where(exception_holds, exc_is[np.newaxis, :], declared[np.newaxis, :])
-        result: BoolArray = (out == _FAIL) & applied
+    def applied_effect_is(self, effect: str, applied: Int8Array | None = None) -> BoolArray:
+        """Rows × rules: the rule failed and the effect applied is ``effect``."""
+        codes = self.applied_effects() if applied is None else applied
+        result: BoolArray = codes == effect_code(effect)
         return result
 
-    def verdicts(self, outcomes: Int8Array | None = None) -> Int8Array:
-        """Verdict codes per row, indexes into :data:`VERDICT_CODES`.
+    def combination(self) -> ColumnVerdicts:
+        """The rule of combination on every row (:func:`luanchuyen.verdict.combine`)."""
+        tables = self._tables()
+        return combine_columns(tables.lookup(tables.severities, self._state_index()))
 
-        Not eligible when a blocking rule fails (and no exception turns it into a review);
-        else needs review when a review applies; else unknown when a blocking rule is
-        unknown; else eligible — the order of :func:`luanchuyen.decision.assemble`.
-        """
-        out = self.outcomes() if outcomes is None else outcomes
-        blocking = self.applied_effect_is("block", out).any(axis=1)
-        review = self.applied_effect_is("review", out).any(axis=1)
-        is_block = np.array([e == "block" for e in self.effects], dtype=np.bool_)
-        unknown_block = ((out == _UNKNOWN) & is_block[np.newaxis, :]).any(axis=1)
-        verdict = np.full(len(self), _ELIGIBLE, dtype=np.int8)
-        verdict[unknown_block] = _VERDICT_UNKNOWN
-        verdict[review] = _NEEDS_REVIEW
-        verdict[blocking] = _NOT_ELIGIBLE
-        return verdict
+    def verdicts(self) -> Int8Array:
+        """Verdict codes per row, indexes into :data:`~luanchuyen.verdict.VERDICT_CODES`."""
+        return self.combination().verdicts
 
     def priority(self, outcomes: Int8Array | None = None) -> BoolArray:
         """Per row: at least one priority rule passes."""

@@ -14,8 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from luanchuyen.errors import InputError, RuleFileError
-from luanchuyen.evaluation import input_error_from
+from luanchuyen.errors import InputError, RuleFileError, input_error_from
 from luanchuyen.models import Cadre, Move
 from luanchuyen.models._types import VnDate
 from luanchuyen.ruleset.loader import MAX_FILE_BYTES, read_yaml

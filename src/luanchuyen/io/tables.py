@@ -42,8 +42,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from luanchuyen.errors import InputError, LuanChuyenError
+from luanchuyen.errors import InputError, LuanChuyenError, input_error_from
 from luanchuyen.models.enums import CodedEnum, fold
+from luanchuyen.render.workbook import criteria_sheet, result_sheet, result_sheets
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,7 +54,6 @@ __all__ = [
     "CADRE_COLUMNS",
     "MOVE_COLUMNS",
     "POSITION_COLUMNS",
-    "RESULT_HEADERS",
     "Column",
     "Layout",
     "Request",
@@ -652,8 +652,6 @@ class Layout:
 
     def error_for(self, exc: ValidationError, prefix: str) -> InputError:
         """A pydantic error on this row's cadre/move/position as a coded error naming the column."""
-        from luanchuyen.evaluation import input_error_from
-
         return self.with_column(input_error_from(exc, prefix))
 
     def with_column(self, err: LuanChuyenError) -> InputError:
@@ -1019,78 +1017,6 @@ def requests_frame(pairs: Iterable[Sequence[Any]]) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- writing files
 
-#: Result columns → Vietnamese headers (the order of the written files).
-RESULT_HEADERS: Final[dict[str, str]] = {
-    "source_file": "Tệp nguồn",
-    "row": "Dòng (thứ tự)",
-    "source_row": "Dòng trong tệp",
-    "cadre_id": "Mã cán bộ",
-    "cadre_name": "Họ và tên",
-    "gender": "Giới tính",
-    "ethnic_minority": "Dân tộc thiểu số",
-    "current_title": "Chức vụ hiện tại",
-    "current_body": "Đơn vị hiện tại",
-    "current_level": "Cấp hiện tại",
-    "target_id": "Mã vị trí đến",
-    "target_title": "Vị trí đến",
-    "target_body": "Đơn vị đến",
-    "target_level": "Cấp đến",
-    "move_kind": "Hình thức",
-    "as_of": "Ngày đánh giá",
-    "verdict_vi": "Kết luận",
-    "verdict": "Mã kết luận",
-    "priority": "Ưu tiên",
-    "reason_vi": "Lý do chính",
-    "blocking_rules": "Tiêu chí không đạt (chặn)",
-    "review_rules": "Tiêu chí cần xem xét",
-    "unknown_rules": "Tiêu chí chưa đủ dữ liệu",
-    "warning_rules": "Lưu ý",
-    "priority_rules": "Tiêu chí ưu tiên",
-    "priority_labels": "Nội dung ưu tiên",
-    "priority_grounds": "Căn cứ ưu tiên (dữ kiện)",
-    "info_rules": "Thông tin",
-    "remaining_service_months": "Thời gian công tác còn lại (tháng)",
-    "age_months": "Tuổi (tháng)",
-    "retirement_date": "Ngày nghỉ hưu",
-    "level_direction": "Hướng luân chuyển",
-    "cross_unit": "Sang đơn vị khác",
-    "target_is_key_commune_post": "Chức danh chủ chốt cấp xã",
-    "in_rotation": "Đang luân chuyển",
-    "months_in_rotation": "Số tháng đã luân chuyển",
-    "ruleset": "Bộ quy tắc",
-    "error_code": "Mã lỗi",
-    "error_field": "Trường lỗi",
-    "error_message_vi": "Lỗi",
-    "error_message_en": "Error (English)",
-}
-_CRITERIA_HEADERS: Final[dict[str, str]] = {
-    "row": "Dòng (thứ tự)",
-    "cadre_id": "Mã cán bộ",
-    "target_id": "Mã vị trí đến",
-    "rule_id": "Tiêu chí",
-    "pack": "Bộ quy tắc",
-    "title_vi": "Tên tiêu chí",
-    "outcome": "Kết quả",
-    "effect": "Hiệu lực",
-    "applied_effect": "Hiệu lực áp dụng",
-    "message_vi": "Lý do",
-    "message_en": "Reason (English)",
-    "citation": "Căn cứ",
-}
-_FILLS: Final[dict[str, str]] = {
-    "eligible": "C6EFCE",
-    "not_eligible": "FFC7CE",
-    "needs_review": "FFEB9C",
-    "unknown": "E4DFEC",
-    "error": "D9D9D9",
-}
-_OUTCOME_FILLS: Final[dict[str, str]] = {
-    "pass": "E6F4EA",
-    "fail": "FCE8E6",
-    "unknown": "F3E8FD",
-    "not_applicable": "F1F3F4",
-}
-
 
 def _plain(value: Any) -> Any:
     """A frame value as a file cell: lists joined with ``; ``, NA → empty."""
@@ -1103,34 +1029,6 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item") and not isinstance(value, str | date):  # numpy scalars
         return value.item()
     return value
-
-
-def _verdict_vi(code: Any) -> str:
-    from luanchuyen.decision import VERDICT_VI, Verdict
-
-    if code == "error":
-        return "Lỗi dữ liệu"
-    try:
-        return VERDICT_VI[Verdict(code)]
-    except ValueError:
-        return str(code)
-
-
-def _result_rows(frame: pd.DataFrame) -> tuple[list[str], list[str], list[list[Any]]]:
-    cols = [c for c in RESULT_HEADERS if c in frame.columns or c == "verdict_vi"]
-    cols += [c for c in frame.columns if c not in RESULT_HEADERS]
-    rows: list[list[Any]] = []
-    records = frame.to_dict("records")
-    for rec in records:
-        row = []
-        for c in cols:
-            if c == "verdict_vi":
-                row.append(_verdict_vi(rec.get("verdict")))
-            else:
-                row.append(_plain(rec.get(c)))
-        rows.append(row)
-    headers = [RESULT_HEADERS.get(c, c) for c in cols]
-    return cols, headers, rows
 
 
 def _write_sheet(
@@ -1303,16 +1201,21 @@ def write_results(
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in _EXCEL:
-        _write_results_xlsx(frame, p, criteria)
+        from openpyxl import Workbook  # deferred: openpyxl, the ``analysis`` extra
+
+        wb = Workbook(write_only=True)
+        for sheet in result_sheets(frame, criteria, _plain):
+            _write_sheet(wb, sheet.title, sheet.headers, sheet.rows, fill=sheet.fill)
+        wb.save(p)
     elif suffix in _CSV:
-        _, headers, rows = _result_rows(frame)
-        _write_csv(p, headers, rows, sep="\t" if suffix == ".tsv" else ",")
+        results = result_sheet(frame, _plain)
+        _write_csv(p, results.headers, results.rows, sep="\t" if suffix == ".tsv" else ",")
         if criteria is not None:
-            crit_cols = [c for c in _CRITERIA_HEADERS if c in criteria.columns]
+            crit = criteria_sheet(criteria, _plain)
             _write_csv(
                 p.with_suffix(".criteria" + suffix),
-                [_CRITERIA_HEADERS[c] for c in crit_cols],
-                ([_plain(v) for v in r] for r in criteria[crit_cols].itertuples(index=False)),
+                crit.headers,
+                crit.rows,
                 sep="\t" if suffix == ".tsv" else ",",
             )
     elif suffix in _JSONL:
@@ -1337,44 +1240,6 @@ def write_results(
             p, "chỉ ghi được .xlsx, .csv hoặc .jsonl", "only .xlsx, .csv or .jsonl can be written"
         )
     return p
-
-
-def _write_results_xlsx(frame: pd.DataFrame, p: Path, criteria: pd.DataFrame | None) -> None:
-    from openpyxl import Workbook
-
-    cols, headers, rows = _result_rows(frame)
-    vcol = cols.index("verdict_vi")
-    codes = [str(c) for c in frame["verdict"]] if "verdict" in frame.columns else []
-
-    def verdict_fill(r: int, c: int, _: Any) -> str | None:
-        return _FILLS.get(codes[r]) if c == vcol and r < len(codes) else None
-
-    wb = Workbook(write_only=True)
-    _write_sheet(wb, "Kết quả", headers, rows, fill=verdict_fill)
-    counts: dict[str, int] = {}
-    for code in codes:
-        counts[code] = counts.get(code, 0) + 1
-    order = ["eligible", "needs_review", "unknown", "not_eligible", "error"]
-    summary = [[_verdict_vi(c), c, counts.get(c, 0)] for c in order]
-    _write_sheet(
-        wb,
-        "Tóm tắt",
-        ["Kết luận", "Mã", "Số dòng"],
-        [*summary, ["Tổng", "", sum(counts.values())]],
-        fill=lambda r, c, _: _FILLS[order[r]] if c == 0 and r < len(order) else None,
-    )
-    if criteria is not None:
-        crit_cols = [c for c in _CRITERIA_HEADERS if c in criteria.columns]
-        crit_rows = [[_plain(v) for v in r] for r in criteria[crit_cols].itertuples(index=False)]
-        oc = crit_cols.index("outcome") if "outcome" in crit_cols else -1
-        _write_sheet(
-            wb,
-            "Tiêu chí",
-            [_CRITERIA_HEADERS[c] for c in crit_cols],
-            crit_rows,
-            fill=lambda r, c, v: _OUTCOME_FILLS.get(str(v)) if c == oc else None,
-        )
-    wb.save(p)
 
 
 # --------------------------------------------------------------------------- documentation

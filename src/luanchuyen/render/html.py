@@ -6,58 +6,43 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from luanchuyen.render.labels import (
+    OUTCOME_BACKGROUNDS,
+    VERDICT_BACKGROUNDS,
+    VERDICT_COLOURS,
+    label,
+    verdict_label,
+)
+from luanchuyen.results import SUMMARY_KEYS, summarise
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from luanchuyen.decision import Decision
 
 __all__ = [
-    "OUTCOME_COLOURS",
-    "VERDICT_BACKGROUNDS",
-    "VERDICT_COLOURS",
     "batch_html",
     "decision_html",
     "verdict_label",
 ]
 
-VERDICT_COLOURS = {
-    "eligible": "#1b7f3b",
-    "not_eligible": "#b3261e",
-    "needs_review": "#b26a00",
-    "unknown": "#6a3ea1",
-}
-#: Light backgrounds for verdict cells (the same hues as the Excel output).
-VERDICT_BACKGROUNDS = {
-    "eligible": "#c6efce",
-    "not_eligible": "#ffc7ce",
-    "needs_review": "#ffeb9c",
-    "unknown": "#e4dfec",
-    "error": "#d9d9d9",
-}
-OUTCOME_COLOURS = {
-    "pass": "#e6f4ea",
-    "fail": "#fce8e6",
-    "unknown": "#f3e8fd",
-    "not_applicable": "#f1f3f4",
-}
-
 
 def decision_html(decision: Decision, *, show_not_applicable: bool = False) -> str:
     """Render a decision as an HTML fragment (self-contained inline styles)."""
-    from luanchuyen.decision import OUTCOME_VI, VERDICT_VI
-
     d = decision
     colour = VERDICT_COLOURS[d.verdict.value]
-    verdict = VERDICT_VI[d.verdict] + (" · ưu tiên" if d.priority else "")
+    verdict = label("verdict", d.verdict) + (" · ưu tiên" if d.priority else "")
+    if len(d.possible_verdicts) > 1:
+        verdict += " (có thể: " + " / ".join(label("verdict", v) for v in d.possible_verdicts) + ")"
     rows = []
     for c in d.criteria:
         if c.outcome.value == "not_applicable" and not show_not_applicable:
             continue
         rows.append(
-            f'<tr style="background:{OUTCOME_COLOURS[c.outcome.value]}">'
+            f'<tr style="background:{OUTCOME_BACKGROUNDS[c.outcome.value]}">'
             f"<td><code>{escape(c.rule_id)}</code></td>"
-            f"<td>{escape(OUTCOME_VI[c.outcome])}</td>"
-            f"<td>{escape(c.applied_effect or c.effect)}</td>"
+            f"<td>{escape(label('outcome', c.outcome))}</td>"
+            f"<td>{escape(label('effect', c.applied_effect or c.effect))}</td>"
             f"<td>{escape(c.message.vi)}</td>"
             f"<td><small>{escape(str(c.citation))}</small></td></tr>"
         )
@@ -69,7 +54,7 @@ def decision_html(decision: Decision, *, show_not_applicable: bool = False) -> s
     return (
         f'<div style="border-left:6px solid {colour};padding:6px 10px;font-family:sans-serif">'
         f"<div><b>{escape(d.cadre_name)}</b> ({escape(d.cadre_id)}) → {escape(d.target_title)}"
-        f" · {escape(d.move_kind)} · {d.provenance.as_of:%d/%m/%Y}</div>"
+        f" · {escape(label('MoveKind', d.move_kind))} · {d.provenance.as_of:%d/%m/%Y}</div>"
         f'<div style="color:{colour};font-size:1.2em;font-weight:bold">{escape(verdict)}</div>'
         f"<ul>{extras}</ul>"
         '<table style="border-collapse:collapse;font-size:0.9em">'
@@ -104,20 +89,8 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def verdict_label(code: str) -> str:
-    """The Vietnamese label of a verdict code (``error`` → «Lỗi dữ liệu»).
-
-    >>> verdict_label("needs_review"), verdict_label("error")
-    ('Cần cấp có thẩm quyền xem xét', 'Lỗi dữ liệu')
-    """
-    from luanchuyen.decision import VERDICT_VI, Verdict
-
-    if code == "error":
-        return "Lỗi dữ liệu"
-    try:
-        return VERDICT_VI[Verdict(code)]
-    except ValueError:
-        return code
+def _summary_label(key: str) -> str:
+    return label("status", key) if key == "error" else label("verdict", key)
 
 
 def batch_html(frame: pd.DataFrame, *, max_rows: int = 200) -> str:
@@ -127,13 +100,11 @@ def batch_html(frame: pd.DataFrame, *, max_rows: int = 200) -> str:
     eligible, red not eligible, amber review, violet unknown, grey error) and the reason is
     the Vietnamese one. At most ``max_rows`` rows are shown (the summary counts all).
     """
-    from luanchuyen.batch import VERDICT_ORDER, summarise
-
     counts = summarise(frame) if "verdict" in frame.columns else {}
     chips = "".join(
         f'<span style="background:{VERDICT_BACKGROUNDS[v]};padding:2px 8px;margin-right:6px;'
-        f'border-radius:3px">{escape(verdict_label(v))}: <b>{counts.get(v, 0)}</b></span>'
-        for v in VERDICT_ORDER
+        f'border-radius:3px">{escape(_summary_label(v))}: <b>{counts.get(v, 0)}</b></span>'
+        for v in SUMMARY_KEYS
         if v in counts
     )
     cols = [(c, h) for c, h in _BATCH_COLUMNS if c in frame.columns]
@@ -145,12 +116,13 @@ def batch_html(frame: pd.DataFrame, *, max_rows: int = 200) -> str:
         for c, _ in cols:
             value = rec.get(c)
             if c == "verdict":
-                code = _cell(value)
-                label = verdict_label(code)
+                status = rec.get("status", "ok")
+                code = "error" if status == "error" else _cell(value)
+                text = verdict_label(value, status=status)
                 if rec.get("priority") is True:
-                    label += " · ưu tiên"
+                    text += " · ưu tiên"
                 bg = VERDICT_BACKGROUNDS.get(code, "#ffffff")
-                cells.append(f'<td style="background:{bg};font-weight:bold">{escape(label)}</td>')
+                cells.append(f'<td style="background:{bg};font-weight:bold">{escape(text)}</td>')
             elif c == "reason_vi" and rec.get("error_code"):
                 text = f"[{_cell(rec.get('error_code'))}] {_cell(value)}"
                 cells.append(f"<td>{escape(text)}</td>")

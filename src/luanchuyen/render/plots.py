@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from luanchuyen.render.html import VERDICT_BACKGROUNDS, VERDICT_COLOURS
+from luanchuyen.render.labels import VERDICT_BACKGROUNDS, VERDICT_COLOURS, label
+from luanchuyen.results import SUMMARY_KEYS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,15 +30,9 @@ DEFAULT_THRESHOLDS: tuple[tuple[int, str], ...] = (
     (120, "120 tháng: QĐ 65 (10 năm)"),
     (180, "180 tháng: 3 nhiệm kỳ (Chi Lăng C3)"),
 )
-_ORDER = ("eligible", "needs_review", "unknown", "not_eligible", "error")
-_LABELS = {
-    "eligible": "Đủ điều kiện",
-    "needs_review": "Cần xem xét",
-    "unknown": "Chưa đủ dữ liệu",
-    "not_eligible": "Không đủ điều kiện",
-    "error": "Lỗi dữ liệu",
-}
-_COLOURS = {**VERDICT_COLOURS, "error": "#8c8c8c"}
+_ORDER = SUMMARY_KEYS  # the verdicts best first, then rows with status error
+_LABELS = {key: label("status" if key == "error" else "verdict_short", key) for key in SUMMARY_KEYS}
+_COLOURS = VERDICT_COLOURS
 _UNIT_LABELS = {
     "target_body": "Đơn vị đến",
     "current_body": "Đơn vị hiện tại",
@@ -75,7 +70,10 @@ def plot_verdicts_by_unit(
 
     ax = _axes(ax, (9, 5))
     units = frame[by].astype("object").where(frame[by].notna(), "(không rõ)").astype(str)
-    table = pd.crosstab(units, frame["verdict"].astype(str))
+    verdicts = frame["verdict"].astype(str)
+    if "status" in frame.columns:
+        verdicts = verdicts.where(frame["status"] != "error", "error")
+    table = pd.crosstab(units, verdicts)
     for v in _ORDER:
         if v not in table.columns:
             table[v] = 0
@@ -123,9 +121,9 @@ def plot_remaining_service(
         bins = list(range(lo - lo % bin_months, hi + bin_months, bin_months))
         ax.hist(values, bins=bins, color=VERDICT_BACKGROUNDS["eligible"], edgecolor="#1b7f3b")
     styles = ("--", ":", "-.")
-    for i, (months, label) in enumerate(thresholds):
+    for i, (months, mark) in enumerate(thresholds):
         ax.axvline(
-            months, color="#b3261e", linestyle=styles[i % len(styles)], linewidth=1.6, label=label
+            months, color="#b3261e", linestyle=styles[i % len(styles)], linewidth=1.6, label=mark
         )
     ax.set_xlabel("Thời gian công tác còn lại (tháng)")
     ax.set_ylabel("Số cán bộ")

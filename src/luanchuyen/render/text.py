@@ -4,26 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from luanchuyen.render.labels import label
+
 if TYPE_CHECKING:
     from luanchuyen.decision import Decision
 
 __all__ = ["render_decision"]
 
 _MARK = {"pass": "✓", "fail": "✗", "unknown": "?", "not_applicable": "–"}
-_VERDICT = {
-    "vi": {
-        "eligible": "ĐỦ ĐIỀU KIỆN",
-        "not_eligible": "KHÔNG ĐỦ ĐIỀU KIỆN",
-        "needs_review": "CẦN CẤP CÓ THẨM QUYỀN XEM XÉT",
-        "unknown": "CHƯA ĐỦ DỮ LIỆU ĐỂ KẾT LUẬN",
-    },
-    "en": {
-        "eligible": "ELIGIBLE",
-        "not_eligible": "NOT ELIGIBLE",
-        "needs_review": "NEEDS REVIEW BY THE AUTHORITY",
-        "unknown": "UNKNOWN (missing data)",
-    },
-}
 _LABELS = {
     "vi": {
         "move": "Hình thức",
@@ -33,14 +21,9 @@ _LABELS = {
         "warnings": "Lưu ý",
         "criteria": "Các tiêu chí",
         "missing": "Thiếu dữ liệu",
+        "possible": "Kết luận có thể",
+        "settle": "Cần bổ sung để kết luận",
         "basis": "Căn cứ",
-        "effect": {
-            "block": "điều kiện",
-            "review": "xem xét",
-            "warn": "lưu ý",
-            "priority": "ưu tiên",
-            "info": "thông tin",
-        },
         "rules": "Bộ quy tắc",
         "skipped": "tiêu chí không áp dụng",
     },
@@ -52,14 +35,9 @@ _LABELS = {
         "warnings": "Warnings",
         "criteria": "Criteria",
         "missing": "Missing data",
+        "possible": "Possible verdicts",
+        "settle": "To settle",
         "basis": "Basis",
-        "effect": {
-            "block": "condition",
-            "review": "review",
-            "warn": "warning",
-            "priority": "priority",
-            "info": "info",
-        },
         "rules": "Rule packs",
         "skipped": "criteria not applicable",
     },
@@ -73,14 +51,19 @@ def render_decision(
     lang = "en" if lang == "en" else "vi"
     lab = _LABELS[lang]
     d = decision
-    verdict = _VERDICT[lang][d.verdict.value]
+    verdict = label("verdict", d.verdict, lang).upper()
     if d.priority:
         verdict += " + " + ("ƯU TIÊN" if lang == "vi" else "PRIORITY")
     lines = [
         f"{d.cadre_name} ({d.cadre_id}) → {d.target_title}",
-        f"{lab['move']}: {d.move_kind} · {lab['as_of']}: {d.provenance.as_of:%d/%m/%Y}",
+        f"{lab['move']}: {label('MoveKind', d.move_kind, lang)} · {lab['as_of']}: {d.provenance.as_of:%d/%m/%Y}",
         f"==> {verdict}",
     ]
+    if len(d.possible_verdicts) > 1:
+        options = " / ".join(label("verdict", v, lang) for v in d.possible_verdicts)
+        lines.append(f"  {lab['possible']}: {options}")
+        for rule_id, facts in d.settling_facts.items():
+            lines.append(f"  {lab['settle']} {rule_id}: {', '.join(facts) or '—'}")
     for title, items in ((lab["priority"], d.priority_reasons), (lab["warnings"], d.warnings)):
         for t in items:
             lines.append(f"  [{title}] {getattr(t, lang)}")
@@ -90,7 +73,7 @@ def render_decision(
         if c.outcome.value == "not_applicable" and not show_not_applicable:
             skipped += 1
             continue
-        effect = lab["effect"][c.applied_effect or c.effect]  # type: ignore[index]
+        effect = label("effect", c.applied_effect or c.effect, lang)
         lines.append(
             f"  {_MARK[c.outcome.value]} {c.rule_id} ({effect}): {getattr(c.message, lang)}"
         )

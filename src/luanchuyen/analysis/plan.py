@@ -30,8 +30,11 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any, Final
 
-from luanchuyen.batch import VERDICT_ORDER, decisions_frame, evaluate_many
+from luanchuyen.batch import evaluate_many
+from luanchuyen.dates import parse_vn_date
+from luanchuyen.decision import Decision
 from luanchuyen.errors import InputError
+from luanchuyen.results import VERDICT_ORDER, decisions_frame
 from luanchuyen.ruleset.compile import RuleSet
 
 if TYPE_CHECKING:
@@ -133,7 +136,7 @@ class PlanReport:
                     "label_vi": ln.label_vi,
                     "quota": ln.quota,
                     "planned": ln.planned,
-                    **{v: ln.by_verdict.get(v, 0) for v in VERDICT_ORDER if v != "error"},
+                    **{v: ln.by_verdict.get(v, 0) for v in VERDICT_ORDER},
                     "met": ln.met,
                     "met_eligible": ln.met_eligible,
                     "citation": ln.citation,
@@ -285,7 +288,6 @@ def _results(data: Any, rules: RuleSet, as_of: date | str | None) -> pd.DataFram
             return data
         return evaluate_many(data, as_of=as_of, rules=rules, backend="reference")
     items = list(data)
-    from luanchuyen.decision import Decision
 
     if items and all(isinstance(x, Decision) for x in items):
         return decisions_frame(items)
@@ -296,7 +298,6 @@ def _as_of(frame: pd.DataFrame, as_of: date | str | None) -> date:
     if as_of is not None:
         if isinstance(as_of, date):
             return as_of
-        from luanchuyen.dates import parse_vn_date
 
         return parse_vn_date(as_of, field="as_of")
     days = sorted({d for d in frame["as_of"] if isinstance(d, date)})
@@ -342,7 +343,7 @@ def plan_report(
     ]
     for i, rec in enumerate(records):
         verdict = str(rec.get("verdict"))
-        if verdict == "error":
+        if rec.get("status") == "error" or verdict not in rank:
             errors += 1
             continue
         cats, is_unclear = _category(rec)
@@ -354,7 +355,7 @@ def plan_report(
                 best[key][who] = rank[verdict]
     lines = []
     for cat in CATEGORIES:
-        by_verdict = {v: 0 for v in VERDICT_ORDER if v != "error"}
+        by_verdict = dict.fromkeys(VERDICT_ORDER, 0)
         for r in best[cat.key].values():
             by_verdict[VERDICT_ORDER[r]] += 1
         planned = sum(by_verdict.values())

@@ -15,7 +15,7 @@ month where the criterion (or the verdict) has lifted, so dates are exact to the
 condition does not flip back within that month.
 
 >>> from datetime import date
->>> from luanchuyen.forecast import earliest_eligible
+>>> from luanchuyen.analysis.forecast import earliest_eligible
 >>> cadre = {"id": "T1", "name": "Hà Thị Thu", "gender": "nữ", "date_of_birth": "02/11/1988",
 ...          "current_post": {"title": "Phó Trưởng phòng", "level": "huyen",
 ...                           "since": "01/01/2020"},
@@ -35,16 +35,18 @@ from html import escape
 from typing import Any, Literal
 
 from luanchuyen.dates import add_months
-from luanchuyen.decision import Decision, Outcome, Verdict
+from luanchuyen.decision import Decision
 from luanchuyen.errors import LuanChuyenError
+from luanchuyen.evaluation import default_rules, evaluate, prepare
 from luanchuyen.models import Cadre, Move
 from luanchuyen.ruleset.compile import RuleSet
+from luanchuyen.verdict import CONSTRAINT_EFFECTS as _CONSTRAINTS
+from luanchuyen.verdict import EFFECT_LABELS, VERDICT_LABELS, Outcome, Verdict
 
 __all__ = ["Forecast", "NewBarrier", "RuleForecast", "earliest_eligible"]
 
 Lifted = Literal["pass", "not_applicable", "not_in_force"]
-_CONSTRAINTS = frozenset({"block", "review", "warn"})
-_EFFECT_VI = {"block": "điều kiện", "review": "cần xem xét", "warn": "lưu ý"}
+_EFFECT_VI = EFFECT_LABELS["vi"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +168,6 @@ class Forecast:
 
     def explain(self, lang: str = "vi") -> str:
         """A readable answer (Vietnamese by default, ``lang="en"`` for English)."""
-        from luanchuyen.decision import VERDICT_VI
-
         d = self.decision
         en = lang == "en"
         head = f"{d.cadre_name} ({d.cadre_id}) → {d.target_title} · {d.move_kind}; " + (
@@ -175,7 +175,7 @@ class Forecast:
             if en
             else f"tính từ {self.as_of:%d/%m/%Y}, xét trong {self.horizon_months} tháng"
         )
-        now = d.verdict.value if en else VERDICT_VI[d.verdict]
+        now = d.verdict.value if en else VERDICT_LABELS["vi"][d.verdict]
         lines = [head, ("Now: " if en else "Hiện nay: ") + now]
         lines += [f"  - {r.explain(self.horizon_months, lang)}" for r in self.rules]
         if self.new_barriers:
@@ -265,7 +265,6 @@ def earliest_eligible(
     Raises:
         InputError: bad input (as for :func:`luanchuyen.evaluate`).
     """
-    from luanchuyen.evaluation import default_rules, evaluate, prepare
 
     rs = rules or default_rules()
     c, m, start, _, _ = prepare(cadre, move, as_of=as_of, rules=rs)

@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from luanchuyen.batch import VERDICT_ORDER, decisions_frame
+from luanchuyen.results import VERDICT_ORDER, decisions_frame
+from luanchuyen.verdict import VERDICT_LABELS, Verdict
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,11 +47,8 @@ RANK_COLUMNS: tuple[str, ...] = (
 )
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICT_ORDER)}
 _VERDICT_SHORT = {
-    "eligible": "Đủ điều kiện",
-    "needs_review": "Cần cấp có thẩm quyền xem xét",
-    "unknown": "Chưa đủ dữ liệu",
-    "not_eligible": "Không đủ điều kiện",
-    "error": "Lỗi dữ liệu",
+    **{v.value: text for v, text in VERDICT_LABELS["vi"].items()},
+    Verdict.UNKNOWN.value: "Chưa đủ dữ liệu",
 }
 
 
@@ -94,10 +92,11 @@ def _priority_count(rec: Mapping[str, Any]) -> int:
 
 def _explain(rank: int, rec: Mapping[str, Any]) -> str:
     verdict = str(rec.get("verdict"))
-    parts = [f"{rank}. {_VERDICT_SHORT.get(verdict, verdict)}"]
-    if verdict == "error":
+    if rec.get("status") == "error":
+        parts = [f"{rank}. Lỗi dữ liệu"]
         parts.append(f"lỗi [{rec.get('error_code')}]: {rec.get('error_message_vi')}")
         return "; ".join(parts).rstrip(".") + "."
+    parts = [f"{rank}. {_VERDICT_SHORT.get(verdict, verdict)}"]
     labels = [str(x) for x in (rec.get("priority_labels") or [])]
     if labels:
         parts.append(f"{_priority_count(rec)} căn cứ ưu tiên ({'; '.join(labels)})")
@@ -147,7 +146,9 @@ def rank_candidates(
     def key(rec: Mapping[str, Any]) -> tuple[int, int, int, str]:
         remaining = _months(rec.get("remaining_service_months"))
         return (
-            _VERDICT_RANK.get(str(rec.get("verdict")), len(VERDICT_ORDER)),
+            len(VERDICT_ORDER)
+            if rec.get("status") == "error"
+            else _VERDICT_RANK.get(str(rec.get("verdict")), len(VERDICT_ORDER)),
             -_priority_count(rec),
             -(remaining if remaining is not None else -(10**6)),
             str(rec.get("cadre_id") or ""),

@@ -6,12 +6,13 @@ validated rows that share an as-of date and a compiled rule set:
 1. facts are derived straight into typed columns
    (:func:`luanchuyen.facts.columnar.derive_columns`), not one dictionary per row;
 2. the vector backend evaluates every rule on those columns;
-3. verdicts and priorities come from the state matrices, and the rule-id lists from the
+3. verdicts, possible verdicts and priorities come from the state matrices through
+   :mod:`luanchuyen.verdict_columns` (the numpy twin of the verdict rule), the rule-id lists from the
    *pattern* of each row (which rules block, need review, are unknown, give priority…):
    rows with the same pattern share the work — a province has a few hundred patterns for
    tens of thousands of rows;
 4. with ``reasons=True`` each row's main reason is written by the code a single evaluation
-   uses (``decision._criterion`` over the row's own derived facts and context); with
+   uses (:func:`luanchuyen.decision.criterion_result` over the row's own derived facts); with
    ``reasons=False`` it is left out and nothing is derived row by row.
 
 Rows the columnar derivation leaves to the row path (``fallback``: bad dates, and anything
@@ -29,16 +30,25 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from luanchuyen.batch import _CONSTRAINTS, RESULT_COLUMNS, _test_facts, _verdict_text
-from luanchuyen.decision import Outcome, Verdict, _criterion
-from luanchuyen.engine.vector import OUTCOME_CODES, TRISTATE_CODES, VERDICT_CODES, VectorBackend
+from luanchuyen.batch._intake import _Valid
+from luanchuyen.decision import criterion_result
+from luanchuyen.engine.vector import VectorBackend
 from luanchuyen.facts import derive_facts
 from luanchuyen.facts.columnar import derive_columns
+from luanchuyen.results import RESULT_COLUMNS, test_facts
+from luanchuyen.verdict import (
+    CONSTRAINT_EFFECTS,
+    OUTCOME_CODES,
+    TRISTATE_CODES,
+    VERDICT_CODES,
+    Outcome,
+    Verdict,
+    verdict_text,
+)
+from luanchuyen.verdict_columns import POSSIBLE_OF_MASK, effect_code
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from luanchuyen.batch import _Valid
 
 __all__ = ["group_frame"]
 
@@ -83,8 +93,16 @@ def _first(matrix: Matrix) -> npt.NDArray[np.intp]:
     return np.where(matrix.any(axis=1), matrix.argmax(axis=1), -1)
 
 
+_POSSIBLE_LISTS = tuple([v.value for v in p] for p in POSSIBLE_OF_MASK)
+
+
+def _possible(masks: npt.NDArray[np.int8]) -> list[list[str]]:
+    """Per row, the possible verdicts (a fresh list per row)."""
+    return [_POSSIBLE_LISTS[m].copy() for m in masks.tolist()]
+
+
 def _masked(pair: tuple[npt.NDArray[Any], npt.NDArray[np.bool_]], kind: str) -> Any:
-    import pandas as pd
+    import pandas as pd  # deferred: pandas is the heavy ``analysis`` extra
 
     values, present = pair
     if kind == "int":
@@ -99,7 +117,7 @@ def group_frame(
 
     Every row of ``group`` must share ``as_of`` and ``compiled``.
     """
-    import pandas as pd
+    import pandas as pd  # deferred: pandas is the heavy ``analysis`` extra
 
     first = group[0]
     compiled, day = first.compiled, first.as_of
@@ -108,28 +126,29 @@ def group_frame(
     cf = derive_columns(list(zip(cadres, moves, strict=True)), day, compiled.params)
     states = engine.columns(compiled, cf)
     outcomes = states.outcomes()
-    verdicts = states.verdicts(outcomes)
+    applied = states.applied_effects()
+    combined = states.combination()
+    verdicts = combined.verdicts
     effects = states.effects
     rules = compiled.rules
     ids = [rule.id for rule in rules]
-    constraint = np.array([e in _CONSTRAINTS for e in effects], dtype=np.bool_)
-    is_block = np.array([e == "block" for e in effects], dtype=np.bool_)
+    constraint = np.array([e in CONSTRAINT_EFFECTS for e in effects], dtype=np.bool_)
     priority_rule = np.array([e == "priority" for e in effects], dtype=np.bool_)
     info_rule = np.array([e == "info" for e in effects], dtype=np.bool_)
     passed = outcomes == _PASS
     unknown = outcomes == _UNKNOWN
-    blocking = states.applied_effect_is("block", outcomes)
-    review = states.applied_effect_is("review", outcomes)
+    blocking = applied == effect_code("block")
+    review = applied == effect_code("review")
+    undecided = combined.undecided
     prio = passed & priority_rule
-    # The main reason, as ``batch._reason``: the first blocking failure, else the first
-    # review, else (verdict unknown) the first unknown blocking rule, else the verdict.
+    # The main reason, as ``results.main_reason``: the first blocking failure, else (verdict
+    # unknown) the first unknown that could change it, else the first review, else the verdict.
     reason_rule = _first(blocking)
-    reason_rule = np.where(reason_rule < 0, _first(review), reason_rule)
-    unknown_block = _first(unknown & is_block)
     reason_rule = np.where(
-        (reason_rule < 0) & (verdicts == _VERDICT_UNKNOWN), unknown_block, reason_rule
+        (reason_rule < 0) & (verdicts == _VERDICT_UNKNOWN), _first(undecided), reason_rule
     )
-    tests = _test_facts(compiled)
+    reason_rule = np.where(reason_rule < 0, _first(review), reason_rule)
+    tests = test_facts(compiled)
     prio_shared, prio_which = _patterns(prio)
     titles = [[rules[j].source.spec.title.vi for j in p] for p in prio_shared]
     grounds = [sorted(set().union(*(tests[ids[j]] for j in p))) for p in prio_shared]
@@ -141,7 +160,7 @@ def group_frame(
             if j < 0:
                 key = (v, k)
                 if key not in texts:
-                    texts[key] = _verdict_text(VERDICT_CODES[v], titles[k])
+                    texts[key] = verdict_text(VERDICT_CODES[v], titles[k])
                 reason_vi[i] = texts[key]
 
     # The models' own fields, read through each model's __dict__ once (the models of a big
@@ -168,13 +187,16 @@ def group_frame(
         "target_level": cf.enums["target_level"],
         "move_kind": cf.enums["move_kind"],
         "as_of": [day] * len(group),
+        "status": ["ok"] * len(group),
         "verdict": [VERDICT_CODES[v].value for v in verdicts.tolist()],
+        "possible_verdicts": _possible(combined.possible),
         "priority": pd.arrays.BooleanArray(prio.any(axis=1), np.zeros(len(group), bool)),
         "reason_vi": reason_vi,
         "blocking_rules": _lists(blocking, ids),
         "review_rules": _lists(review, ids),
         "unknown_rules": _lists(unknown & constraint, ids),
-        "warning_rules": _lists(states.applied_effect_is("warn", outcomes), ids),
+        "undecided_rules": _lists(undecided, ids),
+        "warning_rules": _lists(applied == effect_code("warn"), ids),
         "priority_rules": _lists(prio, ids),
         "priority_labels": [titles[k].copy() for k in prio_which],
         "priority_grounds": [grounds[k].copy() for k in prio_which],
@@ -209,7 +231,7 @@ def group_frame(
             j = int(reason_rule[i])
             derived = derive_facts(cadres[i], moves[i], day, params)
             st = (tri[states.applies[i, j]], tri[states.test[i, j]], tri[states.exception[i, j]])
-            reason_vi[i] = _criterion(rules[j], st, derived, params).message.vi
+            reason_vi[i] = criterion_result(rules[j], st, derived, params).message.vi
     frame = pd.DataFrame(columns, columns=list(RESULT_COLUMNS))
     if not fallback.any():
         return frame, []

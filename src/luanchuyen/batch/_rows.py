@@ -1,0 +1,218 @@
+"""Private: the batch's row path — states in bulk per rule set, a Decision per row."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from luanchuyen.batch._intake import (
+    _derive,
+    _error_row,
+    _Item,
+    _Job,
+    _unexpected,
+    _Valid,
+    _validate,
+)
+from luanchuyen.engine.base import Backend
+from luanchuyen.errors import EngineError, LuanChuyenError, input_error_from
+from luanchuyen.evaluation import decide, get_backend
+from luanchuyen.results import RESULT_COLUMNS, Row, criteria_rows, decision_row
+from luanchuyen.ruleset.compile import RuleSet
+from luanchuyen.verdict import RuleStates
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from luanchuyen.evaluation import BackendName
+    from luanchuyen.io.tables import Layout
+
+
+def _states_many(
+    engine: Backend, jobs: Sequence[_Job], *, criteria: bool
+) -> list[tuple[Row, list[Row]] | LuanChuyenError]:
+    """Per-rule states for all jobs, then one result row (and criteria rows) per job.
+
+    Jobs are grouped by compiled rule set (``signature``); each group is sent to the backend
+    in ONE ``states_many`` call when the backend has it, else row by row. If a group's call
+    fails, its rows are retried one by one so that only the rows that fail carry the error.
+    Each row's :class:`~luanchuyen.decision.Decision` is assembled as
+    :func:`luanchuyen.evaluate` does. (The columnar fast path is :mod:`luanchuyen.batch._columnar`.)
+    """
+    states: list[Mapping[str, RuleStates] | LuanChuyenError | None] = [None] * len(jobs)
+    groups: dict[str, list[int]] = {}
+    for i, job in enumerate(jobs):
+        groups.setdefault(job.compiled.signature, []).append(i)
+    many = getattr(engine, "states_many", None)
+    for idx in groups.values():
+        compiled = jobs[idx[0]].compiled
+        facts = [jobs[i].derived.facts for i in idx]
+        try:
+            if many is None:
+                raise EngineError("engine_failure", "không có states_many", "no states_many")
+            results = list(many(compiled, facts))
+            if len(results) != len(facts):
+                raise EngineError(
+                    "engine_conflict",
+                    f"states_many trả {len(results)} kết quả cho {len(facts)} dòng",
+                    f"states_many returned {len(results)} results for {len(facts)} rows",
+                )
+        except LuanChuyenError:
+            results = []
+            for f in facts:
+                try:
+                    results.append(engine.states(compiled, f))
+                except LuanChuyenError as exc:
+                    results.append(exc)
+        for i, r in zip(idx, results, strict=True):
+            states[i] = r
+    out: list[tuple[Row, list[Row]] | LuanChuyenError] = []
+    for job, st in zip(jobs, states, strict=True):
+        if isinstance(st, LuanChuyenError):
+            out.append(st)
+            continue
+        assert st is not None
+        c, m = job.cadre, job.move
+        decision = decide(job.compiled, st, job.derived, c, m, job.as_of, engine.name)
+        row = decision_row(decision, job.item.row, job.item.source_row, c, m, job.compiled)
+        crit = criteria_rows(decision, job.item.row, m.target.id) if criteria else []
+        out.append((row, crit))
+    return out
+
+
+_fallback_warned = False
+
+
+def _resolve_backend(backend: BackendName | Backend) -> Backend:
+    """The backend; ``"vector"`` falls back to ``"reference"`` if its module cannot import."""
+    global _fallback_warned
+    if backend == "vector":
+        try:
+            import luanchuyen.engine.vector  # noqa: F401
+        except ImportError as exc:
+            if not _fallback_warned:
+                _fallback_warned = True
+                warnings.warn(
+                    f"Không nạp được bộ máy 'vector' ({exc}); dùng 'reference' / "
+                    f"the 'vector' backend cannot be imported ({exc}); using 'reference'",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+            backend = "reference"
+    return get_backend(backend)
+
+
+def _is_vector(engine: Backend) -> bool:
+    vector = sys.modules.get("luanchuyen.engine.vector")  # loaded only if it is the engine
+    return vector is not None and isinstance(engine, vector.VectorBackend)
+
+
+def _fast_frames(
+    engine: Backend, valid: list[_Valid], reasons: bool
+) -> tuple[list[Any], list[_Valid]]:
+    """The columnar fast path over validated rows: result frames, and the rows it leaves."""
+    from luanchuyen.batch._columnar import group_frame  # deferred: numpy, the vector extra
+
+    groups: dict[date, list[_Valid]] = {}  # one rule set per date
+    for v in valid:
+        groups.setdefault(v.as_of, []).append(v)
+    frames: list[Any] = []
+    rest: list[_Valid] = []
+    for group in groups.values():
+        try:
+            frame, left = group_frame(engine, group, reasons=reasons)  # type: ignore[arg-type]
+        except Exception as exc:  # never lose a row to the fast path: the row path takes them
+            warnings.warn(
+                f"Đường nhanh lỗi, chuyển sang đánh giá từng dòng / the columnar fast path "
+                f"failed ({type(exc).__name__}: {exc}); evaluating these rows one by one",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            rest.extend(group)
+            continue
+        frames.append(frame)
+        rest.extend(left)
+    return frames, rest
+
+
+def _evaluate_items(
+    items: Sequence[_Item],
+    layout: Layout | None,
+    rules: RuleSet,
+    engine: Backend,
+    default_as_of: date | None,
+    criteria: bool,
+    reasons: bool = True,
+) -> tuple[pd.DataFrame, list[Row]]:
+    """Evaluate a chunk of items into its result frame (rows in order) and criteria rows.
+
+    Rows are validated one by one; with the vector backend and no criteria frame they then go
+    the columnar way (:mod:`luanchuyen.batch._columnar`), else facts are derived per row and
+    states computed in bulk (:func:`_states_many`).
+    """
+    import pandas as pd  # deferred: pandas is the heavy ``analysis`` extra
+
+    rows: list[Row] = []
+    valid: list[_Valid] = []
+    for item in items:
+        try:
+            valid.append(_validate(item, layout, rules, default_as_of))
+        except LuanChuyenError as exc:
+            rows.append(_error_row(item, layout, exc))
+        except ValidationError as exc:  # pragma: no cover - _model converts these
+            rows.append(_error_row(item, layout, input_error_from(exc, "input")))
+        except Exception as exc:  # a batch never stops on one row
+            rows.append(_error_row(item, layout, _unexpected(exc)))
+    frames: list[pd.DataFrame] = []
+    if not criteria and valid and _is_vector(engine):
+        frames, valid = _fast_frames(engine, valid, reasons)
+    jobs: list[_Job] = []
+    for v in valid:
+        try:
+            jobs.append(_derive(v, layout))
+        except LuanChuyenError as exc:
+            rows.append(_error_row(v.item, layout, exc))
+        except Exception as exc:  # a batch never stops on one row
+            rows.append(_error_row(v.item, layout, _unexpected(exc)))
+    crit_rows: list[Row] = []
+    for job, result in zip(jobs, _states_many(engine, jobs, criteria=criteria), strict=True):
+        if isinstance(result, LuanChuyenError):
+            rows.append(_error_row(job.item, layout, result))
+        else:
+            row, crit = result
+            if not reasons:
+                row["reason_vi"] = None
+            rows.append(row)
+            crit_rows.extend(crit)
+    if rows or not frames:
+        frames.append(pd.DataFrame(rows, columns=list(RESULT_COLUMNS)))
+    return _in_order(frames), crit_rows
+
+
+def _in_order(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of one batch joined, in input order (column ``row``)."""
+    import pandas as pd  # deferred: pandas is the heavy ``analysis`` extra
+
+    frames = [f for f in frames if len(f)] or list(frames[:1])
+    if not frames:
+        return pd.DataFrame([], columns=list(RESULT_COLUMNS))
+    if len(frames) == 1:
+        frame = frames[0]
+    else:
+        with warnings.catch_warnings():  # all-None columns in small frames: nothing to warn of
+            warnings.simplefilter("ignore", FutureWarning)
+            frame = pd.concat(frames, ignore_index=True)
+        # A text column joined with an all-empty one is ``object``: infer its type again, so
+        # that the dtypes do not depend on how the rows were split (all-empty columns stay).
+        for name in frame.columns:
+            col = frame[name]
+            if col.dtype == object and col.notna().any():
+                frame[name] = col.infer_objects()
+    if not frame["row"].is_monotonic_increasing:
+        frame = frame.sort_values("row", kind="stable")
+    return frame.reset_index(drop=True)
