@@ -274,7 +274,7 @@ def _model(cls: type[Cadre] | type[Move], raw: Any, prefix: str, layout: Layout 
     except ValidationError as exc:
         if layout is not None:
             raise layout.error_for(exc, prefix) from None
-        from luanchuyen.evaluation import input_error_from
+        from luanchuyen.models.validate import input_error_from
 
         raise input_error_from(exc, prefix) from None
 
@@ -657,7 +657,7 @@ def _evaluate_items(
         except LuanChuyenError as exc:
             rows.append(_error_row(item, layout, exc))
         except ValidationError as exc:  # pragma: no cover - _model converts these
-            from luanchuyen.evaluation import input_error_from
+            from luanchuyen.models.validate import input_error_from
 
             rows.append(_error_row(item, layout, input_error_from(exc, "input")))
         except Exception as exc:  # a batch never stops on one row

@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
 from luanchuyen._version import __version__
+from luanchuyen.dates import to_date
 from luanchuyen.decision import Decision, Provenance, RuleStates, assemble
 from luanchuyen.engine.base import Backend
 from luanchuyen.errors import InputError
 from luanchuyen.facts import DerivedFacts, derive_facts
 from luanchuyen.models import Cadre, Move
+from luanchuyen.models.validate import validate_model
 from luanchuyen.ruleset.compile import CompiledRules, RuleSet
 
 __all__ = [
@@ -86,65 +86,11 @@ def get_backend(backend: BackendName | Backend = "durable") -> Backend:
 
 
 def _as_date(value: date | str, field: str) -> date:
-    if isinstance(value, date):
-        return value
-    from luanchuyen.dates import parse_vn_date
-
-    try:
-        return parse_vn_date(value)
-    except ValueError:
-        raise InputError(
-            "invalid_date",
-            f"Ngày {value!r} không hợp lệ",
-            f"Invalid date {value!r}",
-            field=field,
-        ) from None
+    return to_date(value, field)
 
 
 def _model(cls: type[Cadre] | type[Move], value: Any, field: str) -> Any:
-    if isinstance(value, cls):
-        return value
-    try:
-        return cls.model_validate(value)
-    except ValidationError as exc:
-        raise input_error_from(exc, field) from None
-
-
-def input_error_from(exc: ValidationError, prefix: str) -> InputError:
-    """Turn a pydantic ``ValidationError`` into a bilingual, coded :class:`InputError`."""
-    first = exc.errors()[0]
-    loc = ".".join(str(x) for x in (prefix, *first["loc"]))
-    kind = first["type"]
-    code = {
-        "missing": "missing_field",
-        "invalid_enum": "invalid_enum",
-        "invalid_date": "invalid_date",
-        "date_order": "date_order",
-        "negative_duration": "negative_duration",
-        "implausible_age": "implausible_age",
-        "extra_forbidden": "invalid_input",
-    }.get(kind, "invalid_value")
-    ctx = first.get("ctx") or {}
-    if "vi" in ctx and "en" in ctx:
-        vi, en = str(ctx["vi"]), str(ctx["en"])
-    elif kind == "missing":
-        vi, en = "thiếu trường bắt buộc", "required field is missing"
-    elif kind == "extra_forbidden":
-        vi, en = "trường không được khai báo", "unexpected field"
-    elif " / " in first["msg"]:
-        vi, en = first["msg"].split(" / ", 1)
-    else:
-        vi = en = first["msg"]
-    n = exc.error_count()
-    more_vi = f" (và {n - 1} lỗi khác)" if n > 1 else ""
-    more_en = f" (and {n - 1} more errors)" if n > 1 else ""
-    return InputError(
-        code,
-        f"{loc}: {vi}{more_vi}",
-        f"{loc}: {en}{more_en}",
-        field=loc,
-        details={"errors": [{"loc": list(e["loc"]), "type": e["type"]} for e in exc.errors()]},
-    )
+    return validate_model(cls, value, field)
 
 
 def prepare(

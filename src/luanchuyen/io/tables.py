@@ -652,7 +652,7 @@ class Layout:
 
     def error_for(self, exc: ValidationError, prefix: str) -> InputError:
         """A pydantic error on this row's cadre/move/position as a coded error naming the column."""
-        from luanchuyen.evaluation import input_error_from
+        from luanchuyen.models.validate import input_error_from
 
         return self.with_column(input_error_from(exc, prefix))
 
