@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from luanchuyen import dates
+from luanchuyen import retirement_law as retirement_module
 from luanchuyen.dates import (
-    Retirement,
     add_months,
     age_months,
     appointment_end,
@@ -27,13 +27,16 @@ from luanchuyen.dates import (
     last_day_of_month,
     parse_birth_date,
     parse_vn_date,
-    remaining_service_months,
-    retirement,
-    statutory_retirement_age_months,
     terms,
 )
 from luanchuyen.errors import InputError
 from luanchuyen.models.enums import Gender
+from luanchuyen.retirement_law import (
+    Retirement,
+    remaining_service_months,
+    retirement,
+    statutory_retirement_age_months,
+)
 
 M = Gender.NAM
 F = Gender.NU
@@ -597,7 +600,14 @@ def test_gender_aliases_women(alias: str) -> None:
     assert retirement(alias, d("01/01/1966")).gender is F
 
 
-@pytest.mark.parametrize("bad", ["10/02/1965", 1965, None])
+def test_date_of_birth_as_text() -> None:
+    """Every date argument takes the strings dd/mm/yyyy and yyyy-mm-dd (dates.to_date)."""
+    assert (
+        retirement(M, "10/02/1965") == retirement(M, "1965-02-10") == retirement(M, d("10/02/1965"))
+    )
+
+
+@pytest.mark.parametrize("bad", ["31/02/1965", "02/1965", "10.02.1965", 1965, None, 1.5])
 def test_bad_date_of_birth(bad: object) -> None:
     with pytest.raises(InputError) as exc:
         retirement(M, bad)  # type: ignore[arg-type]
@@ -726,11 +736,19 @@ def test_year_only_birth_uses_first_january() -> None:
 
 
 def test_public_names() -> None:
-    for name in dates.__all__:
-        assert hasattr(dates, name), name
+    for module in (dates, retirement_module):
+        for name in module.__all__:
+            assert hasattr(module, name), name
 
 
 def test_never_reads_the_wall_clock() -> None:
+    for module in (dates, retirement_module):
+        source = inspect.getsource(module)
+        for forbidden in (".today(", ".now(", "utcnow", "time.time", "import time"):
+            assert forbidden not in source, forbidden
+
+
+def test_dates_imports_no_model() -> None:
+    """The calendar sits below the models: it imports nothing of them."""
     source = inspect.getsource(dates)
-    for forbidden in (".today(", ".now(", "utcnow", "time.time", "import time"):
-        assert forbidden not in source, forbidden
+    assert "luanchuyen.models" not in source

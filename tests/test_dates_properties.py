@@ -17,10 +17,9 @@ from luanchuyen.dates import (
     earliest_date_months_at_least,
     parse_birth_date,
     parse_vn_date,
-    remaining_service_months,
-    retirement,
 )
 from luanchuyen.models.enums import Gender
+from luanchuyen.retirement_law import remaining_service_months, retirement
 
 SETTINGS = settings(max_examples=200, deadline=None, database=None)
 

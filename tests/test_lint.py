@@ -15,16 +15,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from luanchuyen.cli import _register, app
-from luanchuyen.ruleset.compile import CompiledRule, RuleSet
-from luanchuyen.ruleset.conditions import parse_condition
-from luanchuyen.ruleset.coverage import (
+from luanchuyen.authoring.coverage import (
     ALWAYS_KNOWN_FACTS,
     measure_coverage,
     reachable_outcomes,
 )
-from luanchuyen.ruleset.inspect import compile_rule, condition_text, diff_dates, diff_markdown
-from luanchuyen.ruleset.lint import (
+from luanchuyen.authoring.inspect import condition_text, diff_dates, diff_markdown
+from luanchuyen.authoring.lint import (
     CONTEXT_KEYS,
     LINT_CODES,
     Diagnostic,
@@ -33,6 +30,9 @@ from luanchuyen.ruleset.lint import (
     format_report,
     lint,
 )
+from luanchuyen.cli import _register, app
+from luanchuyen.ruleset.compile import CompiledRule, RuleSet, compile_rule
+from luanchuyen.ruleset.conditions import parse_condition
 from luanchuyen.ruleset.loader import LoadedRule, load_pack
 
 ROOT = Path(__file__).resolve().parent.parent

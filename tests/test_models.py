@@ -11,8 +11,9 @@ from pydantic import ValidationError
 
 from factories import base_cadre, base_move
 from luanchuyen import Cadre, Gender, Level, Move, MoveKind
-from luanchuyen.errors import ERROR_CODES, InputError, input_error_from
+from luanchuyen.errors import ERROR_CODES, InputError
 from luanchuyen.models.enums import DisciplineForm, Rating, TitleCode, fold
+from luanchuyen.models.validate import input_error_from
 
 
 @pytest.mark.parametrize(

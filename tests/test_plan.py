@@ -17,6 +17,7 @@ from luanchuyen.analysis.plan import PlanReport, plan_report
 from luanchuyen.batch import evaluate_many
 from luanchuyen.errors import InputError
 from luanchuyen.io import tables
+from luanchuyen.ruleset.compile import RuleSet
 
 ROOT = Path(__file__).resolve().parent.parent
 E1 = date(2024, 6, 1)
@@ -66,7 +67,7 @@ def test_quotas_come_from_the_rule_parameters(results: pd.DataFrame, tmp_path: P
     text = re.sub(r"(quota_district_to_commune:.*?value: )4", r"\g<1>7", text, count=1, flags=re.S)
     text = re.sub(r"(quota_lateral_transfers:.*?value: )5", r"\g<1>3", text, count=1, flags=re.S)
     meta.write_text(text, encoding="utf-8")
-    report = plan_report(results, rules=load_rules(str(pack)))
+    report = plan_report(results, rules=RuleSet.load(pack_dirs=[pack]))  # a path: from code
     assert _counts(report, "district_to_commune")[0::3] == (7, False)
     assert _counts(report, "lateral_transfers")[0::3] == (3, True)
     assert report.line("lateral_transfers").met_eligible is True

@@ -9,12 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from luanchuyen.authoring.coverage import ALWAYS_KNOWN_FACTS, reachable_outcomes
 from luanchuyen.decision import Outcome
 from luanchuyen.evaluation import evaluate, load_rules
 from luanchuyen.facts import derive_facts
 from luanchuyen.models import Cadre, Level, Move, Position
 from luanchuyen.ruleset.compile import RuleSet
-from luanchuyen.ruleset.coverage import ALWAYS_KNOWN_FACTS, reachable_outcomes
 from luanchuyen.testing import (
     AS_OF_MAX,
     AS_OF_MIN,

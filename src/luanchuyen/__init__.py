@@ -74,9 +74,9 @@ _LAZY: dict[str, str] = {
     "InputError": "luanchuyen.errors",
     "LuanChuyenError": "luanchuyen.errors",
     "RuleFileError": "luanchuyen.errors",
-    "Retirement": "luanchuyen.dates",
-    "remaining_service_months": "luanchuyen.dates",
-    "retirement": "luanchuyen.dates",
+    "Retirement": "luanchuyen.retirement_law",
+    "remaining_service_months": "luanchuyen.retirement_law",
+    "retirement": "luanchuyen.retirement_law",
     "RuleSet": "luanchuyen.ruleset.compile",
     "derive_facts": "luanchuyen.facts",
     "evaluate": "luanchuyen.evaluation",
@@ -86,7 +86,6 @@ _LAZY: dict[str, str] = {
 
 if TYPE_CHECKING:
     from luanchuyen.batch import evaluate_many
-    from luanchuyen.dates import Retirement, remaining_service_months, retirement
     from luanchuyen.decision import CriterionResult, Decision
     from luanchuyen.engine.base import Backend
     from luanchuyen.errors import EngineError, InputError, LuanChuyenError, RuleFileError
@@ -108,6 +107,7 @@ if TYPE_CHECKING:
         RotationRecord,
         TitleCode,
     )
+    from luanchuyen.retirement_law import Retirement, remaining_service_months, retirement
     from luanchuyen.ruleset.compile import RuleSet
     from luanchuyen.verdict import Outcome, Verdict
 

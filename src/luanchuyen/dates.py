@@ -1,4 +1,4 @@
-"""Calendar arithmetic for ages, remaining service time and the retirement roadmap.
+"""Calendar arithmetic and Vietnamese date parsing: pure, no models, no law.
 
 Everything here is a pure function of its arguments: nothing reads the wall clock.
 Callers pass the reference date explicitly.
@@ -12,62 +12,43 @@ Conventions (see ``law-brief.md`` §2.8 and §3):
   ``(end.y - start.y)*12 + (end.m - start.m) - (1 if end.day < start.day else 0)``; for a start
   late in the month it counts the month as completed on the last day of a shorter month
   (31/01 -> 28/02 is one month, 30/11 -> 31/12 is one month).
-* **Retirement** follows Bộ luật Lao động 2019 Điều 169 and Nghị định 135/2020/NĐ-CP: the age is
-  the one in force in the calendar year in which it is reached (Điều 4), the retirement date is
-  the last day of the month in which it is reached (Điều 3.1), and the pension starts on the first
-  day of the following month (Điều 3.2). When only the birth year is known, 01/01 of that year is
-  used (Điều 3.3, see :func:`parse_birth_date`).
-* **Remaining service time** follows Hướng dẫn 06-HD/BTCTW: retirement age in months minus
-  the age in completed months on the reference date. It ignores the part-month between reaching
-  the age and the end of that month, and it is not clamped at zero.
+* **Parsing.** :func:`to_date` is the one coercion of a date argument (``date``,
+  ``datetime``, pandas ``Timestamp``, ``dd/mm/yyyy``, ``yyyy-mm-dd``); the retirement roadmap
+  lives in :mod:`luanchuyen.retirement_law`.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from calendar import monthrange
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final, Literal
 
 from luanchuyen.errors import InputError
-from luanchuyen.models.enums import Gender, parse_gender
 
 __all__ = [
     "BirthPrecision",
-    "Retirement",
     "add_months",
     "age_months",
     "appointment_end",
+    "as_int",
+    "calendar_range_error",
     "completed_months",
     "date_reaching_months",
     "earliest_date_months_at_least",
     "first_day_of_next_month",
+    "format_vn",
     "is_under",
     "last_day_of_month",
     "parse_birth_date",
     "parse_vn_date",
-    "remaining_service_months",
-    "retirement",
-    "statutory_retirement_age_months",
     "terms",
+    "to_date",
 ]
 
 #: How precisely a date of birth is known.
 BirthPrecision = Literal["day", "month", "year"]
-
-#: First calendar year of the Bộ luật Lao động 2019 roadmap (Nghị định 135 Điều 4).
-_ROADMAP_START_YEAR: Final = 2021
-#: (age before 2021, monthly step per year, cap), in months.
-_ROADMAP: Final[dict[Gender, tuple[int, int, int]]] = {
-    Gender.NAM: (720, 3, 744),  # 60y0m; +3 months a year from 2021; 62y0m from 2028
-    Gender.NU: (660, 4, 720),  # 55y0m; +4 months a year from 2021; 60y0m from 2035
-}
-#: Bounds for ``override_age_months`` (1 month to 100 years).
-_OVERRIDE_MIN: Final = 1
-_OVERRIDE_MAX: Final = 1200
 
 _DMY_RE: Final = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 _ISO_RE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
@@ -81,26 +62,16 @@ _Y_RE: Final = re.compile(r"\d{4}", re.ASCII)
 # --------------------------------------------------------------------------------------------
 
 
-def _fmt(d: date) -> str:
-    """Format a date the Vietnamese way, ``dd/mm/yyyy``."""
+def format_vn(d: date) -> str:
+    """Format a date the Vietnamese way, ``dd/mm/yyyy``.
+
+    >>> format_vn(date(2025, 1, 5))
+    '05/01/2025'
+    """
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
-def _as_date(value: object, field: str) -> date:
-    """Return ``value`` as a plain :class:`date` or raise :class:`InputError` naming ``field``."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raise InputError(
-        "invalid_date",
-        f"'{field}' phải là một ngày (date), nhận được {type(value).__name__}",
-        f"'{field}' must be a date, got {type(value).__name__}",
-        field=field,
-    )
-
-
-def _as_int(value: object, field: str) -> int:
+def as_int(value: object, field: str) -> int:
     """Return ``value`` as an int (bool rejected) or raise :class:`InputError` naming ``field``."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InputError(
@@ -112,7 +83,8 @@ def _as_int(value: object, field: str) -> int:
     return value
 
 
-def _out_of_range(field: str, detail: object) -> InputError:
+def calendar_range_error(field: str, detail: object) -> InputError:
+    """The error for date arithmetic that leaves years 1–9999 (code ``invalid_date``)."""
     return InputError(
         "invalid_date",
         f"Kết quả tính ngày vượt ngoài phạm vi lịch (năm 1–9999) ({field}: {detail})",
@@ -145,7 +117,7 @@ def add_months(d: date, n: int) -> date:
     # against it), about ten times faster, and this is on every evaluation's path.
     y, m0 = divmod(d.year * 12 + d.month - 1 + n, 12)
     if not 1 <= y <= 9999:
-        raise _out_of_range("n", f"{_fmt(d)} + {n}")
+        raise calendar_range_error("n", f"{format_vn(d)} + {n}")
     day = d.day
     if day > 28:
         day = min(day, monthrange(y, m0 + 1)[1])
@@ -178,7 +150,7 @@ def first_day_of_next_month(d: date) -> date:
     """
     if d.month == 12:
         if d.year == 9999:
-            raise _out_of_range("d", _fmt(d))
+            raise calendar_range_error("d", format_vn(d))
         return date(d.year + 1, 1, 1)
     return date(d.year, d.month + 1, 1)
 
@@ -205,8 +177,8 @@ def completed_months(start: date, end: date) -> int:
     if end < start:
         raise InputError(
             "date_order",
-            f"'end' ({_fmt(end)}) trước 'start' ({_fmt(start)})",
-            f"'end' ({_fmt(end)}) is before 'start' ({_fmt(start)})",
+            f"'end' ({format_vn(end)}) trước 'start' ({format_vn(start)})",
+            f"'end' ({format_vn(end)}) is before 'start' ({format_vn(start)})",
             field="end",
         )
     months = (end.year - start.year) * 12 + (end.month - start.month)
@@ -215,157 +187,6 @@ def completed_months(start: date, end: date) -> int:
     if end.day < start.day and end.day != monthrange(end.year, end.month)[1]:
         months -= 1
     return months
-
-
-# --------------------------------------------------------------------------------------------
-# retirement (Bộ luật Lao động 2019 Điều 169; Nghị định 135/2020/NĐ-CP)
-# --------------------------------------------------------------------------------------------
-
-
-def statutory_retirement_age_months(gender: Gender | str, year_reached: int) -> int:
-    """Return the normal retirement age, in months, in force in a calendar year.
-
-    Nghị định 135/2020/NĐ-CP Điều 4: men 60y0m before 2021, then +3 months a year up to 62y0m
-    (from 2028); women 55y0m before 2021, then +4 months a year up to 60y0m (from 2035).
-
-    Args:
-        gender: :class:`Gender` or one of its aliases (``"nam"``, ``"nữ"``, ``"male"``, ...).
-        year_reached: the calendar year in which the age is reached.
-
-    Returns:
-        The age in months.
-
-    Raises:
-        InputError: if ``gender`` is not recognised or ``year_reached`` is not an integer.
-    """
-    base, step, cap = _ROADMAP[parse_gender(gender)]
-    year = _as_int(year_reached, "year_reached")
-    if year < _ROADMAP_START_YEAR:
-        return base
-    return min(base + step * (year - _ROADMAP_START_YEAR + 1), cap)
-
-
-@dataclass(frozen=True, slots=True)
-class Retirement:
-    """When a person reaches retirement age and retires.
-
-    Attributes:
-        gender: the person's gender.
-        date_of_birth: the date of birth used (01/01 when only the year is known).
-        age_months: the retirement age in months.
-        reach_date: the day the age is reached, ``add_months(date_of_birth, age_months)``.
-        retirement_date: last day of the month of ``reach_date`` (Nghị định 135 Điều 3.1).
-        pension_start: first day of the following month (Nghị định 135 Điều 3.2).
-        overridden: ``True`` if the age came from ``override_age_months`` instead of the
-            statutory roadmap.
-    """
-
-    gender: Gender
-    date_of_birth: date
-    age_months: int
-    reach_date: date
-    retirement_date: date
-    pension_start: date
-    overridden: bool
-
-    @property
-    def age_years_months(self) -> tuple[int, int]:
-        """The retirement age as ``(years, months)``, for example ``(61, 6)``."""
-        years, months = divmod(self.age_months, 12)
-        return years, months
-
-    def __str__(self) -> str:
-        """Vietnamese summary, for example ``"61 năm 6 tháng; nghỉ hưu 31/08/2026"``."""
-        years, months = self.age_years_months
-        return f"{years} năm {months} tháng; nghỉ hưu {_fmt(self.retirement_date)}"
-
-
-def _statutory_age_for(gender: Gender, dob: date) -> int:
-    """The statutory age for ``dob``: it depends only on the birth month (Phụ lục I)."""
-    return _statutory_age_for_month(gender, dob.year, dob.month)
-
-
-@functools.lru_cache(maxsize=4096)
-def _statutory_age_for_month(gender: Gender, year_of_birth: int, month_of_birth: int) -> int:
-    """The statutory age in force in the year it is reached, for ``dob``.
-
-    Scans candidate years upward and returns the age of the **first** year ``y`` for which
-    ``add_months(dob, age(y))`` falls in ``y``. A second such year can exist (a man born in
-    09/1961 reaches 60y3m in 12/2021 and would reach 60y6m in 03/2022); the first one is the
-    moment the person first reaches the age in force, which matches Phụ lục I of Nghị định 135.
-    """
-    dob = date(year_of_birth, month_of_birth, 1)  # the reach year does not depend on the day
-    base, _step, cap = _ROADMAP[gender]
-    # The age lies between base and cap, so the year reached lies in this window, and at
-    # least one year in it is a fixed point (year - reach_year moves up by 0 or 1 a year,
-    # from <= 0 at the start of the window to >= 1 at its end).
-    for year in range(dob.year + base // 12, dob.year + cap // 12 + 2):
-        age = statutory_retirement_age_months(gender, year)
-        if add_months(dob, age).year == year:
-            return age
-    raise AssertionError(f"no retirement year found for {dob}")  # pragma: no cover
-
-
-def retirement(
-    gender: Gender | str,
-    date_of_birth: date,
-    *,
-    override_age_months: int | None = None,
-) -> Retirement:
-    """Compute the retirement age and dates for a person (law-brief §3.4).
-
-    Args:
-        gender: :class:`Gender` or one of its aliases.
-        date_of_birth: the date of birth; use 01/01 of the year when only the year is known
-            (Nghị định 135 Điều 3.3; :func:`parse_birth_date` does this).
-        override_age_months: a retirement age in months to use instead of the statutory
-            roadmap (later retirement under Nghị định 83/2022, early retirement, armed forces,
-            ...). Must be between 1 and 1200.
-
-    Returns:
-        A :class:`Retirement`.
-
-    Raises:
-        InputError: (a ``ValueError``) for an unknown gender, a ``date_of_birth`` that is not a
-            date, an ``override_age_months`` outside 1..1200, or dates beyond year 9999.
-    """
-    g = parse_gender(gender)
-    dob = _as_date(date_of_birth, "date_of_birth")
-    overridden = override_age_months is not None
-    if override_age_months is not None:
-        age = _as_int(override_age_months, "override_age_months")
-        if not _OVERRIDE_MIN <= age <= _OVERRIDE_MAX:
-            raise InputError(
-                "invalid_value",
-                f"'override_age_months' phải từ {_OVERRIDE_MIN} đến {_OVERRIDE_MAX}, "
-                f"nhận được {age}",
-                f"'override_age_months' must be between {_OVERRIDE_MIN} and {_OVERRIDE_MAX}, "
-                f"got {age}",
-                field="override_age_months",
-            )
-    return _retirement(g, dob, age if overridden else None)
-
-
-@functools.lru_cache(maxsize=65_536)
-def _retirement(g: Gender, dob: date, override: int | None) -> Retirement:
-    """:func:`retirement` once its arguments are checked (cached: a province has many
-    cadres born on the same day, and a cross product meets each cadre many times)."""
-    try:
-        age = _statutory_age_for(g, dob) if override is None else override
-        reach = add_months(dob, age)
-        retirement_date = last_day_of_month(reach)
-        pension_start = first_day_of_next_month(retirement_date)
-    except InputError as exc:  # only near year 9999
-        raise _out_of_range("date_of_birth", _fmt(dob)) from exc
-    return Retirement(
-        gender=g,
-        date_of_birth=dob,
-        age_months=age,
-        reach_date=reach,
-        retirement_date=retirement_date,
-        pension_start=pension_start,
-        overridden=override is not None,
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -389,35 +210,6 @@ def age_months(date_of_birth: date, on: date) -> int:
     return completed_months(date_of_birth, on)
 
 
-def remaining_service_months(
-    gender: Gender | str,
-    date_of_birth: date,
-    on: date,
-    *,
-    override_age_months: int | None = None,
-) -> int:
-    """Working time left on a date, in months, by the Hướng dẫn 06-HD/BTCTW method.
-
-    Retirement age in months minus the age in completed months on ``on``. A man born
-    10/02/1965 (retirement age 61y6m) has 60 months left on 10/08/2021 (the official example).
-    The result is negative after the retirement age has been reached; it is not clamped.
-
-    Args:
-        gender: :class:`Gender` or one of its aliases.
-        date_of_birth: the date of birth.
-        on: the reference date.
-        override_age_months: see :func:`retirement`.
-
-    Returns:
-        The remaining months (may be zero or negative).
-
-    Raises:
-        InputError: as :func:`retirement`, or if ``on`` is before ``date_of_birth``.
-    """
-    ret = retirement(gender, date_of_birth, override_age_months=override_age_months)
-    return ret.age_months - age_months(ret.date_of_birth, _as_date(on, "on"))
-
-
 def terms(months: int, term_months: int = 60) -> int:
     """Whole terms (nhiệm kỳ) that fit in ``months``.
 
@@ -431,7 +223,7 @@ def terms(months: int, term_months: int = 60) -> int:
     Raises:
         InputError: if ``term_months`` is not a positive integer.
     """
-    length = _as_int(term_months, "term_months")
+    length = as_int(term_months, "term_months")
     if length <= 0:
         raise InputError(
             "invalid_value",
@@ -439,7 +231,7 @@ def terms(months: int, term_months: int = 60) -> int:
             f"'term_months' must be positive, got {length}",
             field="term_months",
         )
-    return max(0, _as_int(months, "months") // length)
+    return max(0, as_int(months, "months") // length)
 
 
 def is_under(age_limit_years: int, date_of_birth: date, on: date) -> bool:
@@ -456,7 +248,7 @@ def is_under(age_limit_years: int, date_of_birth: date, on: date) -> bool:
     Returns:
         ``age_months(date_of_birth, on) < age_limit_years * 12``.
     """
-    return age_months(date_of_birth, on) < _as_int(age_limit_years, "age_limit_years") * 12
+    return age_months(date_of_birth, on) < as_int(age_limit_years, "age_limit_years") * 12
 
 
 def appointment_end(appointed_on: date, years: int = 5) -> date:
@@ -477,7 +269,7 @@ def appointment_end(appointed_on: date, years: int = 5) -> date:
     Raises:
         InputError: if ``years`` is not a positive integer.
     """
-    n = _as_int(years, "years")
+    n = as_int(years, "years")
     if n <= 0:
         raise InputError(
             "invalid_value",
@@ -504,7 +296,7 @@ def date_reaching_months(start: date, months: int) -> date:
     Raises:
         InputError: if ``months`` is negative.
     """
-    n = _as_int(months, "months")
+    n = as_int(months, "months")
     if n < 0:
         raise InputError(
             "negative_duration",
@@ -634,4 +426,36 @@ def parse_birth_date(
         field,
         "định dạng hợp lệ: dd/mm/yyyy, yyyy-mm-dd, mm/yyyy, yyyy",
         "accepted formats: dd/mm/yyyy, yyyy-mm-dd, mm/yyyy, yyyy",
+    )
+
+
+def to_date(value: object, field: str = "date") -> date:
+    """Coerce a date argument: the one coercion used by every date of the API and the CLI.
+
+    Accepts a :class:`date`, a :class:`datetime` (a pandas ``Timestamp`` is one; the
+    date part is kept) and the strings ``dd/mm/yyyy`` (``d/m/yyyy``) and ``yyyy-mm-dd``.
+
+    >>> to_date("15/01/2025"), to_date("2025-01-15"), to_date(datetime(2025, 1, 15, 9, 30))
+    (datetime.date(2025, 1, 15), datetime.date(2025, 1, 15), datetime.date(2025, 1, 15))
+
+    Raises:
+        InputError: (a ``ValueError``, code ``invalid_date``) naming ``field`` for anything
+            else — another type (a number, ``None``, ``NaT``), another format, or a day
+            that does not exist such as 31/02/2024.
+    """
+    if isinstance(value, datetime):
+        if value != value:  # pragma: no cover - NaT is not a datetime instance in pandas 2
+            raise _bad_date(value, field, "ngày trống", "missing date")
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_vn_date(value, field=field)
+    raise InputError(
+        "invalid_date",
+        f"'{field}' phải là một ngày (date, datetime, Timestamp hoặc chuỗi dd/mm/yyyy, "
+        f"yyyy-mm-dd), nhận được {type(value).__name__}",
+        f"'{field}' must be a date (date, datetime, Timestamp or a dd/mm/yyyy or yyyy-mm-dd "
+        f"string), got {type(value).__name__}",
+        field=field,
     )

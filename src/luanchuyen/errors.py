@@ -10,15 +10,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    pass
 
 __all__ = [
     "ERROR_CODES",
+    "EXTRA_OF_MODULE",
     "EngineError",
     "InputError",
     "LuanChuyenError",
+    "MissingExtraError",
     "RuleFileError",
-    "input_error_from",
+    "missing_extra",
 ]
 
 #: Every stable error code, with its meaning in Vietnamese and English.
@@ -59,6 +61,22 @@ ERROR_CODES: Final[dict[str, tuple[str, str]]] = {
         "No rules in force on the as-of date",
     ),
     "unsafe_yaml": ("Tệp YAML chứa thẻ không an toàn", "YAML file contains an unsafe tag"),
+    "yaml_alias": (
+        "Tệp YAML dùng neo hoặc bí danh (&, *), không được phép",
+        "YAML file uses an anchor or alias (&, *), which is not allowed",
+    ),
+    "duplicate_pack": (
+        "Hai bộ quy tắc cùng một mã trong một tập quy tắc",
+        "Two rule packs with the same id in one rule set",
+    ),
+    "pack_path_in_data": (
+        "Tệp hồ sơ chỉ được gọi bộ quy tắc theo tên, không theo đường dẫn",
+        "A case file may name rule packs only by id, never by path",
+    ),
+    "missing_extra": (
+        "Thiếu gói cài đặt bổ sung cho chức năng này",
+        "An optional extra needed by this feature is not installed",
+    ),
     "engine_failure": ("Lỗi bộ máy suy luận", "Rule engine failure"),
     "engine_conflict": (
         "Bộ máy suy luận trả kết quả mâu thuẫn",
@@ -161,38 +179,35 @@ class EngineError(LuanChuyenError, RuntimeError):
     """The rule engine failed or returned an impossible result."""
 
 
-def input_error_from(exc: ValidationError, prefix: str) -> InputError:
-    """Turn a pydantic ``ValidationError`` into a bilingual, coded :class:`InputError`."""
-    first = exc.errors()[0]
-    loc = ".".join(str(x) for x in (prefix, *first["loc"]))
-    kind = first["type"]
-    code = {
-        "missing": "missing_field",
-        "invalid_enum": "invalid_enum",
-        "invalid_date": "invalid_date",
-        "date_order": "date_order",
-        "negative_duration": "negative_duration",
-        "implausible_age": "implausible_age",
-        "extra_forbidden": "invalid_input",
-    }.get(kind, "invalid_value")
-    ctx = first.get("ctx") or {}
-    if "vi" in ctx and "en" in ctx:
-        vi, en = str(ctx["vi"]), str(ctx["en"])
-    elif kind == "missing":
-        vi, en = "thiếu trường bắt buộc", "required field is missing"
-    elif kind == "extra_forbidden":
-        vi, en = "trường không được khai báo", "unexpected field"
-    elif " / " in first["msg"]:
-        vi, en = first["msg"].split(" / ", 1)
-    else:
-        vi = en = first["msg"]
-    n = exc.error_count()
-    more_vi = f" (và {n - 1} lỗi khác)" if n > 1 else ""
-    more_en = f" (and {n - 1} more errors)" if n > 1 else ""
-    return InputError(
-        code,
-        f"{loc}: {vi}{more_vi}",
-        f"{loc}: {en}{more_en}",
-        field=loc,
-        details={"errors": [{"loc": list(e["loc"]), "type": e["type"]} for e in exc.errors()]},
-    )
+#: The optional extra that brings each optional top-level module.
+EXTRA_OF_MODULE: Final[dict[str, str]] = {
+    "pandas": "analysis",
+    "numpy": "analysis",
+    "openpyxl": "analysis",
+    "matplotlib": "analysis",
+    "pytest": "testing",
+    "hypothesis": "testing",
+}
+
+
+class MissingExtraError(LuanChuyenError, ImportError):
+    """A feature needs an optional dependency that is not installed; names the extra."""
+
+    def __init__(self, module: str, extra: str, *, feature: str | None = None) -> None:
+        self.module = module
+        self.extra = extra
+        what_vi = f" cho {feature}" if feature else ""
+        what_en = f" for {feature}" if feature else ""
+        super().__init__(
+            "missing_extra",
+            f"cần gói '{module}'{what_vi}; cài bằng: pip install 'luanchuyen[{extra}]'",
+            f"'{module}' is needed{what_en}; install it with: pip install 'luanchuyen[{extra}]'",
+            field=module,
+        )
+
+
+def missing_extra(exc: ModuleNotFoundError) -> MissingExtraError | None:
+    """The :class:`MissingExtraError` for an optional module that failed to import, if any."""
+    top = (exc.name or "").split(".")[0]
+    extra = EXTRA_OF_MODULE.get(top)
+    return MissingExtraError(top, extra) if extra is not None else None

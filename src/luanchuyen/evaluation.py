@@ -7,16 +7,15 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
 from luanchuyen._version import __version__
-from luanchuyen.dates import parse_vn_date
+from luanchuyen.dates import to_date
 from luanchuyen.decision import Decision, Provenance, RuleStates, assemble
 from luanchuyen.engine.base import Backend
 from luanchuyen.engine.reference import ReferenceBackend
-from luanchuyen.errors import InputError, input_error_from
+from luanchuyen.errors import InputError
 from luanchuyen.facts import DerivedFacts, derive_facts
 from luanchuyen.models import Cadre, Move
+from luanchuyen.models.validate import validate_model
 from luanchuyen.ruleset.compile import CompiledRules, RuleSet
 
 __all__ = [
@@ -88,26 +87,11 @@ def get_backend(backend: BackendName | Backend = "durable") -> Backend:
 
 
 def _as_date(value: date | str, field: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return parse_vn_date(value)
-    except ValueError:
-        raise InputError(
-            "invalid_date",
-            f"Ngày {value!r} không hợp lệ",
-            f"Invalid date {value!r}",
-            field=field,
-        ) from None
+    return to_date(value, field)
 
 
 def _model(cls: type[Cadre] | type[Move], value: Any, field: str) -> Any:
-    if isinstance(value, cls):
-        return value
-    try:
-        return cls.model_validate(value)
-    except ValidationError as exc:
-        raise input_error_from(exc, field) from None
+    return validate_model(cls, value, field)
 
 
 def prepare(

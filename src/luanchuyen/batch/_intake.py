@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from luanchuyen.dates import parse_vn_date
-from luanchuyen.errors import InputError, LuanChuyenError, input_error_from
+from luanchuyen.errors import InputError, LuanChuyenError
 from luanchuyen.facts import DerivedFacts, derive_facts
 from luanchuyen.models import Cadre, Move
+from luanchuyen.models.validate import input_error_from
 from luanchuyen.results import Row, empty_row
 from luanchuyen.ruleset.compile import CompiledRules, RuleSet
 

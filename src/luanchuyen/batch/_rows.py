@@ -20,8 +20,9 @@ from luanchuyen.batch._intake import (
     _validate,
 )
 from luanchuyen.engine.base import Backend
-from luanchuyen.errors import EngineError, LuanChuyenError, input_error_from
+from luanchuyen.errors import EngineError, LuanChuyenError
 from luanchuyen.evaluation import decide, get_backend
+from luanchuyen.models.validate import input_error_from
 from luanchuyen.results import RESULT_COLUMNS, Row, criteria_rows, decision_row
 from luanchuyen.ruleset.compile import RuleSet
 from luanchuyen.verdict import RuleStates

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
 import typer
 
 app = typer.Typer(
@@ -12,12 +16,50 @@ app = typer.Typer(
 )
 
 
+def split_pack_args(values: Sequence[str] | None) -> tuple[list[str], list[Path]]:
+    """Split ``--rules`` values into pack ids and pack directories.
+
+    On the command line the caller may name a pack directory by path (a value holding a
+    path separator, or an existing directory with a ``pack.yaml``); a case file never can.
+    """
+    names: list[str] = []
+    dirs: list[Path] = []
+    for value in values or ():
+        p = Path(value)
+        if "/" in value or "\\" in value or (p / "pack.yaml").is_file():
+            dirs.append(p)
+        else:
+            names.append(value)
+    return names, dirs
+
+
 def _register() -> None:
     import luanchuyen.cli.batch  # noqa: F401
     from luanchuyen.cli import check, rules  # noqa: F401  (commands register on import)
 
 
 def main() -> None:
-    """Entry point of the ``luanchuyen`` console script."""
-    _register()
-    app()
+    """Entry point of the ``luanchuyen`` console script.
+
+    A command that needs an optional dependency which is not installed says which extra
+    to install (``pip install 'luanchuyen[analysis]'``) instead of printing a traceback.
+    """
+    from luanchuyen.errors import MissingExtraError, missing_extra
+
+    try:
+        _register()
+        app()
+    except MissingExtraError as exc:
+        typer.echo(
+            f"Lỗi [{exc.code}] {exc.message_vi}\nError [{exc.code}] {exc.message_en}", err=True
+        )
+        sys.exit(2)
+    except ModuleNotFoundError as exc:
+        found = missing_extra(exc)
+        if found is None:
+            raise
+        typer.echo(
+            f"Lỗi [{found.code}] {found.message_vi}\nError [{found.code}] {found.message_en}",
+            err=True,
+        )
+        sys.exit(2)

@@ -115,17 +115,19 @@ def batch(
     from rich.console import Console
 
     from luanchuyen.batch import evaluate_many
-    from luanchuyen.dates import parse_vn_date
-    from luanchuyen.evaluation import load_rules
+    from luanchuyen.cli import split_pack_args
+    from luanchuyen.dates import to_date
     from luanchuyen.io.tables import write_results
     from luanchuyen.models.enums import MoveKind
+    from luanchuyen.ruleset.compile import RuleSet
 
     console = Console(stderr=True)
     try:
         engine = _backend(backend)
-        day = parse_vn_date(as_of, field="--as-of")
+        day = to_date(as_of, "--as-of")
         move_kind = MoveKind.parse(kind, field="--kind").value
-        rs = load_rules(*(rules or []), path=None, locality=locality)
+        names, dirs = split_pack_args(rules)
+        rs = RuleSet.load(*names, locality=locality, pack_dirs=dirs)
         datasets = [(p, _inputs(p, positions, move_kind, sheet)) for p in inputs]
     except LuanChuyenError as exc:
         _fail(exc)

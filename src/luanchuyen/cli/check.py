@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -29,7 +28,11 @@ def _fail(exc: LuanChuyenError) -> None:
 def check(
     case: Annotated[Path, typer.Argument(help="Tệp hồ sơ .yaml hoặc .json / case file")],
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Ngày đánh giá YYYY-MM-DD (mặc định: trong tệp)")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Ngày đánh giá dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: trong tệp) / as-of date",
+        ),
     ] = None,
     rules: Annotated[
         list[str] | None, typer.Option("--rules", help="Bộ quy tắc bổ sung (overlay)")
@@ -39,15 +42,19 @@ def check(
     backend: Annotated[str, typer.Option("--backend", help="durable hoặc reference")] = "durable",
 ) -> None:
     """Đánh giá một hoặc nhiều hồ sơ trong tệp / evaluate the case(s) in a file."""
-    from luanchuyen.evaluation import evaluate, load_rules
+    from luanchuyen.cli import split_pack_args
+    from luanchuyen.dates import to_date
+    from luanchuyen.evaluation import evaluate
     from luanchuyen.io.cases import load_cases
+    from luanchuyen.ruleset.compile import RuleSet
 
     try:
         cases = load_cases(case)
         outputs = []
         for c in cases:
-            day = date.fromisoformat(as_of) if as_of else c.as_of
-            rs = load_rules(*(rules or c.rules), locality=c.locality)
+            day = to_date(as_of, "--as-of") if as_of else c.as_of
+            names, dirs = split_pack_args(rules) if rules else (list(c.rules), [])
+            rs = RuleSet.load(*names, locality=c.locality, pack_dirs=dirs)
             decision = evaluate(c.cadre, c.move, as_of=day, rules=rs, backend=backend)  # type: ignore[arg-type]
             outputs.append(decision.to_json() if fmt == "json" else decision.explain(lang))
     except LuanChuyenError as exc:
@@ -70,9 +77,9 @@ def demo(
     from rich.console import Console
     from rich.table import Table
 
-    from luanchuyen.dates import retirement
     from luanchuyen.evaluation import evaluate, load_rules
     from luanchuyen.io.cases import load_cases
+    from luanchuyen.retirement_law import retirement
 
     console = Console(width=120)
     files = sorted(folder.glob("cases/*.yaml")) + sorted(folder.glob("cases/*.json"))

@@ -57,10 +57,10 @@ def _day(value: str | None, option: str = "--as-of") -> date:
     if value is None:
         # The command line may read the clock (the library never does); Vietnam is UTC+7.
         return datetime.now(timezone(timedelta(hours=7))).date()
-    from luanchuyen.dates import parse_vn_date
+    from luanchuyen.dates import to_date as coerce_date
 
     try:
-        return parse_vn_date(value)
+        return coerce_date(value, option)
     except ValueError:
         typer.echo(
             f"Lỗi: ngày {value!r} không hợp lệ cho {option}\n"
@@ -71,17 +71,20 @@ def _day(value: str | None, option: str = "--as-of") -> date:
 
 
 def _ruleset(path: Path | None, packs: list[str] | None, locality: str | None) -> Any:
+    from luanchuyen.authoring.inspect import national_packs_for
+    from luanchuyen.cli import split_pack_args
     from luanchuyen.ruleset.compile import RuleSet
-    from luanchuyen.ruleset.inspect import national_packs_for, stack_for
     from luanchuyen.ruleset.loader import load_pack
+    from luanchuyen.ruleset.timeline import stack_for
 
+    names, dirs = split_pack_args(packs)
     if path is not None and (path / "pack.yaml").is_file():
         pack = load_pack(path)
         stack = stack_for(pack, national_packs_for(path))
-        extra = RuleSet.load(*(packs or ()), locality=locality).packs if packs else ()
+        extra = RuleSet.load(*names, locality=locality, pack_dirs=dirs).packs if packs else ()
         ids = {p.id for p in stack}
         return RuleSet([*stack, *(p for p in extra if p.id not in ids)])
-    return RuleSet.load(*(packs or ()), path=path, locality=locality)
+    return RuleSet.load(*names, path=path, locality=locality, pack_dirs=dirs)
 
 
 def _vn(day: date | None) -> str:
@@ -103,7 +106,7 @@ def lint_cmd(
     ] = False,
 ) -> None:
     """Kiểm tra bộ quy tắc (mã LC…) / lint rule packs; exit 1 when there is an error."""
-    from luanchuyen.ruleset.lint import format_report, lint
+    from luanchuyen.authoring.lint import format_report, lint
 
     report = lint(path, cases=not no_cases)
     if fmt == "json":
@@ -127,7 +130,7 @@ def list_cmd(
     locality: Locality = None,
 ) -> None:
     """Các quy tắc có hiệu lực vào một ngày / the rules in force on a date."""
-    from luanchuyen.ruleset.inspect import rules_in_force
+    from luanchuyen.authoring.inspect import rules_in_force
 
     day = _day(as_of)
     try:
@@ -164,7 +167,7 @@ def show_cmd(
     locality: Locality = None,
 ) -> None:
     """Một quy tắc đầy đủ, với giá trị tham số vào ngày / one rule in full."""
-    from luanchuyen.ruleset.inspect import show_rule
+    from luanchuyen.authoring.inspect import show_rule
 
     day = _day(as_of)
     try:
@@ -216,7 +219,7 @@ def diff_cmd(
     locality: Locality = None,
 ) -> None:
     """Khác biệt giữa hai thư mục quy tắc hoặc hai ngày, dạng Markdown / diff as Markdown."""
-    from luanchuyen.ruleset.inspect import diff_dates, diff_dirs, diff_markdown
+    from luanchuyen.authoring.inspect import diff_dates, diff_dirs, diff_markdown
 
     try:
         if new is not None:
@@ -253,7 +256,7 @@ def coverage_cmd(
     backend: Annotated[str, typer.Option("--backend", help="reference hoặc durable")] = "reference",
 ) -> None:
     """Độ phủ: kết quả nào của mỗi quy tắc đã được hồ sơ kiểm thử dùng tới / rule coverage."""
-    from luanchuyen.ruleset.coverage import OUTCOMES, coverage_table, measure_coverage
+    from luanchuyen.authoring.coverage import OUTCOMES, coverage_table, measure_coverage
 
     try:
         report = measure_coverage(path, backend=backend)

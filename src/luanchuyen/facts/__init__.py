@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from luanchuyen.dates import retirement
 from luanchuyen.errors import InputError
 from luanchuyen.facts import discipline, family, planning, posts, rotation, service
 from luanchuyen.facts._inputs import Inputs, dmy
 from luanchuyen.facts.registry import FACTS, FactSpec, FactValue
 from luanchuyen.models import Cadre, Move
+from luanchuyen.retirement_law import retirement
 
 __all__ = ["FACTS", "DerivedFacts", "FactSpec", "derive_facts"]
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from luanchuyen.dates import Retirement
 from luanchuyen.facts.registry import FactValue
 from luanchuyen.models import Cadre, Move
+from luanchuyen.retirement_law import Retirement
 
 
 def dmy(d: date) -> str:

@@ -37,18 +37,17 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from luanchuyen.dates import _statutory_age_for_month
 from luanchuyen.facts.discipline import BUCKETS, TERMINAL
 from luanchuyen.facts.planning import (
-    _DISTRICT_COMMITTEE,
-    _DISTRICT_STANDING_OR_HEAD,
-    _DISTRICT_TOP,
+    DISTRICT_COMMITTEE_TITLES,
+    DISTRICT_STANDING_OR_HEAD_TITLES,
+    DISTRICT_TOP_TITLES,
 )
 from luanchuyen.facts.posts import (
-    _LEVEL_ORDER,
     APPOINTED_TITLES,
     ELECTED_TITLES,
     KEY_COMMUNE_TITLES,
+    LEVEL_ORDER,
     rank_of,
 )
 from luanchuyen.facts.registry import FACTS, FactValue
@@ -69,6 +68,7 @@ from luanchuyen.models import (
     Rating,
     TitleCode,
 )
+from luanchuyen.retirement_law import statutory_age_for_month
 
 __all__ = ["ColumnarFacts", "derive_columns"]
 
@@ -544,7 +544,7 @@ def _derive(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> No
     genders, ages = list(Gender), []
     for key in keys.tolist():
         years, month = divmod((key & 0xFFFFFFFF) - (1 << 31), 12)
-        ages.append(_statutory_age_for_month(genders[(key >> 32) - 1], 1970 + years, month + 1))
+        ages.append(statutory_age_for_month(genders[(key >> 32) - 1], 1970 + years, month + 1))
     statutory = np.zeros(n, np.int64)
     statutory[chosen] = np.array(ages, np.int64)[inverse]
     retirement_age = np.where(has_override, override, statutory)
@@ -621,9 +621,9 @@ def _discipline_and_planning(out: _Out, t: _Tables, as_of: date, params: Mapping
     out.put_bool("in_planning", has_active, plan.known)
     huyen = p_level == _code(Level.HUYEN)
     unsure = _any(n, p_row[huyen & (p_title == 0)])
-    for name, titles in (("planned_district_top_post", _DISTRICT_TOP),
-                         ("planned_district_standing_or_head", _DISTRICT_STANDING_OR_HEAD),
-                         ("planned_district_committee", _DISTRICT_COMMITTEE)):  # fmt: skip
+    for name, titles in (("planned_district_top_post", DISTRICT_TOP_TITLES),
+                         ("planned_district_standing_or_head", DISTRICT_STANDING_OR_HEAD_TITLES),
+                         ("planned_district_committee", DISTRICT_COMMITTEE_TITLES)):  # fmt: skip
         hit = _any(n, p_row[huyen & _member(titles, TitleCode)[p_title]])
         out.put_bool(name, hit, plan.known & (hit | ~unsure))
     t_level, t_title = t.target.codes("level", Level), t.target.codes("title_code", TitleCode)
@@ -716,7 +716,7 @@ def _posts(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> Non
     role = _scatter(n, c_rows, current.codes("role", PostRole))
     out.put_bool("current_is_head", role == _code(PostRole.CAP_TRUONG), has_cur)
     out.put_bool("current_is_deputy", role == _code(PostRole.CAP_PHO), has_cur)
-    order = np.array([0, *(_LEVEL_ORDER[lvl] for lvl in Level)], np.int64)
+    order = np.array([0, *(LEVEL_ORDER[lvl] for lvl in Level)], np.int64)
     d_cur, d_tgt = order[c_level], order[t_level]
     direction = np.where(d_cur == d_tgt, 1, np.where(d_tgt > d_cur, 2, 3))
     out.put_enum("level_direction", direction, _DIRECTIONS, has_cur)

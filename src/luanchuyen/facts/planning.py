@@ -9,14 +9,17 @@ from luanchuyen.facts._inputs import Inputs
 from luanchuyen.models import CommitteeRole, Level, PlanningEntry, TitleCode
 
 T = TitleCode
-_DISTRICT_TOP = frozenset(
+#: Planned titles that count as a district-level top post (``planned_district_top_post``).
+DISTRICT_TOP_TITLES = frozenset(
     {T.BI_THU, T.PHO_BI_THU, T.PHO_BI_THU_THUONG_TRUC, T.CHU_TICH_HDND, T.PHO_CHU_TICH_HDND,
      T.CHU_TICH_UBND, T.PHO_CHU_TICH_UBND}
 )  # fmt: skip
-_DISTRICT_STANDING_OR_HEAD = frozenset(
+#: Planned titles for ``planned_district_standing_or_head``.
+DISTRICT_STANDING_OR_HEAD_TITLES = frozenset(
     {T.UV_BTV, T.TRUONG_PHONG, T.TRUONG_BAN, T.TRUONG_DOAN_THE, T.CHU_TICH_MTTQ}
 )
-_DISTRICT_COMMITTEE = frozenset({T.UV_BCH, T.UV_BTV})
+#: Planned titles for ``planned_district_committee``.
+DISTRICT_COMMITTEE_TITLES = frozenset({T.UV_BCH, T.UV_BTV})
 
 
 def _planned(entries: Iterable[PlanningEntry], codes: frozenset[TitleCode]) -> bool | None:
@@ -42,9 +45,11 @@ def derive(x: Inputs) -> None:
     active = c.active_planning
     if active is not None:
         x.put("in_planning", bool(active))
-        x.put("planned_district_top_post", _planned(active, _DISTRICT_TOP))
-        x.put("planned_district_standing_or_head", _planned(active, _DISTRICT_STANDING_OR_HEAD))
-        x.put("planned_district_committee", _planned(active, _DISTRICT_COMMITTEE))
+        x.put("planned_district_top_post", _planned(active, DISTRICT_TOP_TITLES))
+        x.put(
+            "planned_district_standing_or_head", _planned(active, DISTRICT_STANDING_OR_HEAD_TITLES)
+        )
+        x.put("planned_district_committee", _planned(active, DISTRICT_COMMITTEE_TITLES))
         target = x.move.target
         if target.title_code is not None:
             if any(e.title_code == target.title_code and e.level == target.level for e in active):

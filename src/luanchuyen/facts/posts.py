@@ -10,7 +10,8 @@ from luanchuyen.facts._inputs import Inputs, dmy
 from luanchuyen.models import FillMethod, Level, PostRole, TitleCode
 
 T = TitleCode
-_LEVEL_ORDER = {Level.TRUNG_UONG: 0, Level.TINH: 1, Level.HUYEN: 2, Level.XA: 3}
+#: Rank of each level, the centre first (a larger number is a lower level).
+LEVEL_ORDER = {Level.TRUNG_UONG: 0, Level.TINH: 1, Level.HUYEN: 2, Level.XA: 3}
 KEY_COMMUNE_TITLES = frozenset(
     {T.BI_THU, T.PHO_BI_THU, T.PHO_BI_THU_THUONG_TRUC, T.PHO_BI_THU_CHU_TICH_UBND,
      T.CHU_TICH_HDND, T.PHO_CHU_TICH_HDND, T.CHU_TICH_UBND, T.PHO_CHU_TICH_UBND,
@@ -89,7 +90,7 @@ def derive(x: Inputs) -> None:
     x.put("current_on_post_change_list", cur.on_post_change_list)
     x.put("current_is_head", cur.role is PostRole.CAP_TRUONG)
     x.put("current_is_deputy", cur.role is PostRole.CAP_PHO)
-    d_cur, d_tgt = _LEVEL_ORDER[cur.level], _LEVEL_ORDER[tgt.level]
+    d_cur, d_tgt = LEVEL_ORDER[cur.level], LEVEL_ORDER[tgt.level]
     x.put("level_direction", "same" if d_cur == d_tgt else ("down" if d_tgt > d_cur else "up"))
     explicit = cur.rank is not None and tgt.rank is not None
     comparable = explicit or cur.level is tgt.level or bool(x.params.get("equivalence_cross_level"))

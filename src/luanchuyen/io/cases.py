@@ -12,11 +12,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
-from luanchuyen.errors import InputError, RuleFileError, input_error_from
+from luanchuyen.errors import InputError, RuleFileError
 from luanchuyen.models import Cadre, Move
 from luanchuyen.models._types import VnDate
+from luanchuyen.models.validate import input_error_from
+from luanchuyen.ruleset.compile import check_pack_name
 from luanchuyen.ruleset.loader import MAX_FILE_BYTES, read_yaml
 
 __all__ = ["Case", "Expected", "load_case", "load_cases"]
@@ -47,6 +50,17 @@ class Case(BaseModel):
     move: Move
     expected: Expected | None = None
     source: str | None = Field(None, description="File the case came from")
+
+    @field_validator("rules")
+    @classmethod
+    def _pack_names(cls, value: list[str]) -> list[str]:
+        # data names packs by id only: a path here could load any directory on disk
+        for name in value:
+            try:
+                check_pack_name(name)
+            except RuleFileError as exc:
+                raise PydanticCustomError("pack_path_in_data", exc.message_en) from None
+        return value
 
     @property
     def as_of_date(self) -> date:
@@ -93,8 +107,12 @@ def load_cases(path: str | os.PathLike[str]) -> list[Case]:
         RuleFileError,
     ) as exc:
         msg = getattr(exc, "message_en", str(exc))
+        msg_vi = getattr(exc, "message_vi", msg)
+        code = (
+            exc.code if isinstance(exc, RuleFileError) and exc.code == "yaml_alias" else "case_file"
+        )
         raise InputError(
-            "case_file", f"{p}: không đọc được ({msg})", f"{p}: cannot read ({msg})", field=str(p)
+            code, f"{p}: không đọc được ({msg_vi})", f"{p}: cannot read ({msg})", field=str(p)
         ) from None
     if data is None:
         raise InputError("case_file", f"{p}: tệp rỗng", f"{p}: empty file", field=str(p))

@@ -42,8 +42,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from luanchuyen.errors import InputError, LuanChuyenError, input_error_from
+from luanchuyen.errors import InputError, LuanChuyenError
 from luanchuyen.models.enums import CodedEnum, fold
+from luanchuyen.models.validate import input_error_from
 from luanchuyen.render.workbook import criteria_sheet, result_sheet, result_sheets
 
 if TYPE_CHECKING:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
+
+from luanchuyen.dates import to_date
+from luanchuyen.errors import InputError
 
 MODEL_CONFIG = ConfigDict(
     frozen=True,
@@ -25,16 +28,10 @@ def _nfc(value: Any) -> Any:
 
 
 def _to_date(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        from luanchuyen.dates import parse_vn_date
-
-        try:
-            return parse_vn_date(value)
-        except ValueError:
+    try:
+        return to_date(value)  # the one coercion of a date (dates.to_date)
+    except InputError:
+        if isinstance(value, str):
             raise PydanticCustomError(
                 "invalid_date",
                 "Ngày '{value}' không hợp lệ (dùng dd/mm/yyyy, yyyy-mm-dd; ngày sinh có thể là "
@@ -42,11 +39,11 @@ def _to_date(value: Any) -> Any:
                 "birth date may be yyyy or mm/yyyy)",
                 {"value": value},
             ) from None
-    raise PydanticCustomError(
-        "invalid_date",
-        "Ngày '{value}' không hợp lệ / Invalid date '{value}'",
-        {"value": repr(value)},
-    )
+        raise PydanticCustomError(
+            "invalid_date",
+            "Ngày '{value}' không hợp lệ / Invalid date '{value}'",
+            {"value": repr(value)},
+        ) from None
 
 
 #: Text, normalised to Unicode NFC (Vietnamese may arrive decomposed from spreadsheets).

@@ -332,6 +332,12 @@ class TitleCode(CodedEnum):
     PHO_TRUONG_BAN = "pho_truong_ban"
     TRUONG_PHONG = "truong_phong"
     PHO_TRUONG_PHONG = "pho_truong_phong"
+    CHANH_VAN_PHONG = "chanh_van_phong"
+    PHO_CHANH_VAN_PHONG = "pho_chanh_van_phong"
+    CHU_NHIEM_UBKT = "chu_nhiem_ubkt"
+    PHO_CHU_NHIEM_UBKT = "pho_chu_nhiem_ubkt"
+    GIAM_DOC_TRUNG_TAM = "giam_doc_trung_tam"
+    PHO_GIAM_DOC_TRUNG_TAM = "pho_giam_doc_trung_tam"
     CONG_CHUC = "cong_chuc"
     KHAC = "khac"
     __aliases__: ClassVar[dict[str, str]] = {
@@ -343,6 +349,8 @@ class TitleCode(CodedEnum):
         "pho_chu_tich_hoi_dong_nhan_dan": "pho_chu_tich_hdnd",
         "chu_tich_uy_ban_mttq": "chu_tich_mttq", "giam_doc": "giam_doc_so",
         "pho_giam_doc": "pho_giam_doc_so", "other": "khac",
+        "chu_nhiem_uy_ban_kiem_tra": "chu_nhiem_ubkt",
+        "pho_chu_nhiem_uy_ban_kiem_tra": "pho_chu_nhiem_ubkt",
     }  # fmt: skip
 
 

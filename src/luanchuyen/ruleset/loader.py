@@ -21,10 +21,18 @@ from luanchuyen.ruleset.schema import PackMeta, Parameter, RuleSpec
 __all__ = [
     "LoadedRule",
     "Pack",
+    "PackSource",
+    "RawRule",
+    "RuleFile",
+    "build_pack",
     "default_rules_dir",
     "discover_packs",
     "load_pack",
+    "parse_yaml",
+    "read_pack_source",
     "read_yaml",
+    "rule_files",
+    "unnamed_rule_label",
 ]
 
 try:  # the C loader is faster; both are "safe" loaders that never build Python objects
@@ -35,8 +43,7 @@ except ImportError:  # pragma: no cover
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
-def read_yaml(path: Path) -> Any:
-    """Read a YAML (or JSON) file with the safe loader; raise ``RuleFileError`` on any problem."""
+def _read_text(path: Path) -> str:
     name = str(path)
     try:
         size = path.stat().st_size
@@ -47,11 +54,26 @@ def read_yaml(path: Path) -> Any:
                 f"file too large ({size} bytes)",
                 file=name,
             )
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(
             "rule_file", f"không đọc được: {exc}", f"cannot read: {exc}", file=name
         ) from None
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML (or JSON) file with the safe loader; raise ``RuleFileError`` on any problem."""
+    return parse_yaml(_read_text(path), str(path))
+
+
+def parse_yaml(text: str, name: str) -> Any:
+    """Parse YAML text with the safe loader, after the depth and alias checks.
+
+    Raises:
+        RuleFileError: ``yaml_alias`` when aliases expand past :data:`MAX_EXPANDED_NODES`,
+            ``rule_file`` for a file nested deeper than :data:`MAX_DEPTH` (aliases
+            expanded) or not YAML, ``unsafe_yaml`` for a tag that builds objects.
+    """
     _check_depth(text, name)
     try:
         loader = _SafeLoader(text)  # the C or pure-Python *safe* loader: never builds objects
@@ -80,26 +102,75 @@ def read_yaml(path: Path) -> Any:
         ) from None
 
 
-#: Deepest nesting of mappings and lists a rule or case file may have.
+#: Deepest nesting of mappings and lists a rule or case file may have (aliases expanded).
 MAX_DEPTH = 64
+#: Most nodes (scalars and collections) a file may hold once its aliases are expanded.
+MAX_EXPANDED_NODES = 1_000_000
+
+
+def _too_deep(name: str, *, alias: bool) -> RuleFileError:
+    via_vi, via_en = (" (qua bí danh YAML)", " (through a YAML alias)") if alias else ("", "")
+    return RuleFileError(
+        "rule_file",
+        f"lồng quá sâu (hơn {MAX_DEPTH} cấp){via_vi}",
+        f"nested too deeply (more than {MAX_DEPTH} levels){via_en}",
+        file=name,
+    )
 
 
 def _check_depth(text: str, name: str) -> None:
-    """Reject absurdly nested YAML before loading it (PyYAML's C loader can segfault on it)."""
+    """Check nesting and alias expansion on the event stream, before loading anything.
+
+    PyYAML's C loader can segfault on deep nesting, and a few hundred bytes of nested
+    aliases (``&a [*b, *b, …]``) stand for gigabytes once anything walks them. Anchors and
+    aliases are allowed (the case files share a cadre between cases) but counted as
+    expanded: the depth of an alias is the depth where it appears plus the height of the
+    node it names, and every alias adds the size of that node to the file's node count.
+    """
     depth = 0
+    expanded = 0
+    # per open collection: [anchor, size in nodes, height]; anchors: name -> (size, height)
+    open_nodes: list[list[Any]] = []
+    anchors: dict[str, tuple[int, int]] = {}
+
+    def closed(anchor: str | None, size: int, height: int) -> None:
+        if anchor is not None:
+            anchors[anchor] = (size, height)
+        if open_nodes:
+            parent = open_nodes[-1]
+            parent[1] += size
+            parent[2] = max(parent[2], height + 1)
+
     try:
         for event in yaml.parse(text, Loader=_SafeLoader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
+                expanded += 1
                 if depth > MAX_DEPTH:
-                    raise RuleFileError(
-                        "rule_file",
-                        f"lồng quá sâu (hơn {MAX_DEPTH} cấp)",
-                        f"nested too deeply (more than {MAX_DEPTH} levels)",
-                        file=name,
-                    )
+                    raise _too_deep(name, alias=False)
+                open_nodes.append([event.anchor, 1, 1])
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+                anchor, size, height = open_nodes.pop()
+                closed(anchor, size, height)
+            elif isinstance(event, yaml.ScalarEvent):
+                expanded += 1
+                closed(event.anchor, 1, 0)
+            elif isinstance(event, yaml.AliasEvent):
+                size, height = anchors.get(str(event.anchor), (1, 0))
+                if depth + height > MAX_DEPTH:
+                    raise _too_deep(name, alias=True)
+                expanded += size
+                closed(None, size, height)
+            if expanded > MAX_EXPANDED_NODES:
+                raise RuleFileError(
+                    "yaml_alias",
+                    f"bí danh YAML (*) mở rộng quá {MAX_EXPANDED_NODES:,} nút; "
+                    "hãy viết đầy đủ giá trị thay vì lồng bí danh",
+                    f"YAML aliases (*) expand past {MAX_EXPANDED_NODES:,} nodes; "
+                    "write values out instead of nesting aliases",
+                    file=name,
+                )
     except yaml.YAMLError as exc:
         raise RuleFileError(
             "rule_file", f"YAML sai cú pháp: {exc}", f"YAML syntax error: {exc}", file=name
@@ -174,62 +245,146 @@ class Pack:
         return any(fold(loc) == key for loc in self.meta.localities)
 
 
-def _rule_files(path: Path) -> list[Path]:
-    rules_dir = path / "rules"
-    files = sorted(rules_dir.glob("*.yaml")) + sorted(rules_dir.glob("*.yml"))
-    return sorted(files)
+def unnamed_rule_label(index: int) -> str:
+    """How a rule without a (string) id is named in messages: ``#1`` for the first of a file."""
+    return f"#{index + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class RawRule:
+    """One item of a rule file's ``rules`` list, as read (not yet validated)."""
+
+    file: Path
+    index: int
+    data: Any
+
+    @property
+    def label(self) -> str:
+        """The rule's id, or its position (see :func:`unnamed_rule_label`)."""
+        rid = self.data.get("id") if isinstance(self.data, dict) else None
+        return rid if isinstance(rid, str) else unnamed_rule_label(self.index)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFile:
+    """A rule file as read: its bytes, its rules, or why it cannot be used."""
+
+    path: Path
+    content: bytes
+    rules: tuple[RawRule, ...]
+    problem: RuleFileError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PackSource:
+    """Every file of a pack directory, read once (the one pack walker).
+
+    :func:`load_pack` builds a :class:`Pack` from it, stopping at the first problem; the
+    linter reads the same object and reports every problem.
+    """
+
+    root: Path
+    meta_file: Path
+    meta_content: bytes
+    meta: Any
+    problem: RuleFileError | None
+    files: tuple[RuleFile, ...]
+    test_files: tuple[Path, ...]
+
+
+def rule_files(root: Path) -> list[Path]:
+    """The rule files of a pack directory (``rules/*.yaml`` and ``*.yml``), sorted."""
+    rules_dir = root / "rules"
+    return sorted([*rules_dir.glob("*.yaml"), *rules_dir.glob("*.yml")])
+
+
+def _read_rule_file(path: Path) -> RuleFile:
+    try:
+        text = _read_text(path)
+        data = parse_yaml(text, str(path))
+    except RuleFileError as exc:
+        return RuleFile(path, b"", (), exc)
+    content = text.encode("utf-8")
+    items = data.get("rules") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        problem = RuleFileError(
+            "rule_schema",
+            "cần khóa 'rules' chứa danh sách quy tắc",
+            "expected a 'rules' key holding a list of rules",
+            file=str(path),
+        )
+        return RuleFile(path, content, (), problem)
+    return RuleFile(path, content, tuple(RawRule(path, i, d) for i, d in enumerate(items)))
+
+
+def read_pack_source(path: str | os.PathLike[str]) -> PackSource:
+    """Read every file of a pack directory once; never raises for a problem in a file."""
+    root = Path(path)
+    meta_file = root / "pack.yaml"
+    content, meta, problem = b"", None, None
+    if not meta_file.is_file():
+        problem = RuleFileError(
+            "no_pack", "thiếu pack.yaml", "pack.yaml is missing", file=str(root)
+        )
+    else:
+        try:
+            text = _read_text(meta_file)
+            meta = parse_yaml(text, str(meta_file))
+            content = text.encode("utf-8")
+        except RuleFileError as exc:
+            problem = exc
+    files = tuple(_read_rule_file(f) for f in rule_files(root)) if problem is None else ()
+    tests_dir = root / "tests"
+    tests = tuple(sorted(tests_dir.glob("*.yaml"))) if tests_dir.is_dir() else ()
+    return PackSource(root, meta_file, content, meta, problem, files, tests)
 
 
 def load_pack(path: str | os.PathLike[str]) -> Pack:
     """Load and validate one pack directory (``pack.yaml``, ``rules/*.yaml``, ``tests/*.yaml``)."""
-    root = Path(path)
-    meta_file = root / "pack.yaml"
-    if not meta_file.is_file():
-        raise RuleFileError("no_pack", "thiếu pack.yaml", "pack.yaml is missing", file=str(root))
-    raw_meta = read_yaml(meta_file)
-    if not isinstance(raw_meta, dict):
+    return build_pack(read_pack_source(path))
+
+
+def build_pack(src: PackSource) -> Pack:
+    """Validate a pack as read into a :class:`Pack`; raise the first problem found.
+
+    Raises:
+        RuleFileError: the first unreadable file, schema error or duplicate rule id.
+    """
+    if src.problem is not None:
+        raise src.problem
+    if not isinstance(src.meta, dict):
         raise RuleFileError(
             "rule_schema",
             "pack.yaml phải là ánh xạ",
             "pack.yaml must be a mapping",
-            file=str(meta_file),
+            file=str(src.meta_file),
         )
     try:
-        meta = PackMeta.model_validate(raw_meta)
+        meta = PackMeta.model_validate(src.meta)
     except ValidationError as exc:
-        raise _validation_error(exc, str(meta_file), None) from None
+        raise _validation_error(exc, str(src.meta_file), None) from None
     digest = hashlib.sha256()
-    digest.update(meta_file.read_bytes())
+    digest.update(src.meta_content)
     rules: list[LoadedRule] = []
     seen: dict[str, str] = {}
-    for file in _rule_files(root):
-        digest.update(file.name.encode())
-        digest.update(file.read_bytes())
-        data = read_yaml(file)
-        items = data.get("rules") if isinstance(data, dict) else None
-        if not isinstance(items, list):
-            raise RuleFileError(
-                "rule_schema",
-                "cần khóa 'rules' là danh sách",
-                "expected a 'rules' list",
-                file=str(file),
-            )
-        for i, item in enumerate(items):
-            rid = item.get("id") if isinstance(item, dict) else None
-            label = rid if isinstance(rid, str) else f"#{i}"
-            rules.append(_load_rule(item, meta.id, str(file), label))
+    for rf in src.files:
+        if rf.problem is not None:
+            raise rf.problem
+        digest.update(rf.path.name.encode())
+        digest.update(rf.content)
+        for raw in rf.rules:
+            label = raw.label
+            rules.append(_load_rule(raw.data, meta.id, str(rf.path), label))
             if label in seen:
                 raise RuleFileError(
                     "duplicate_id",
                     f"mã quy tắc '{label}' trùng (đã có trong {seen[label]})",
                     f"duplicate rule id '{label}' (already in {seen[label]})",
-                    file=str(file),
+                    file=str(rf.path),
                     rule=label,
                 )
-            seen[label] = str(file)
-    tests_dir = root / "tests"
-    tests = tuple(sorted(tests_dir.glob("*.yaml"))) if tests_dir.is_dir() else ()
-    return Pack(meta, root, tuple(rules), digest.hexdigest(), tests)
+            seen[label] = str(rf.path)
+    return Pack(meta, src.root, tuple(rules), digest.hexdigest(), src.test_files)
 
 
 def _load_rule(item: Any, pack_id: str, file: str, label: str) -> LoadedRule:

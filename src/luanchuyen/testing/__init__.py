@@ -4,10 +4,15 @@
   ``<pack>/tests/*.yaml`` case becomes a test run on both backends;
 * Hypothesis strategies producing valid, realistic inputs: :func:`cadres`,
   :func:`positions`, :func:`moves` and :func:`cases`.
+
+Both need the ``testing`` extra (``pip install 'luanchuyen[testing]'``: pytest and
+Hypothesis); without it, importing this package raises
+:class:`~luanchuyen.errors.MissingExtraError` naming the extra.
 """
 
 from __future__ import annotations
 
+from luanchuyen.testing import _extra  # noqa: F401  (first: names the missing extra)
 from luanchuyen.testing.plugin import (
     CaseMismatchError,
     CoverageRecorder,

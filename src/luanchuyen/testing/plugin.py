@@ -52,9 +52,9 @@ class CoverageRecorder:
             self.seen.setdefault(key, {}).setdefault(crit.outcome.value, []).append(label)
 
     def rows(self) -> list[Any]:
-        """:class:`~luanchuyen.ruleset.coverage.RuleCoverage` rows for the packs whose cases ran."""
-        from luanchuyen.ruleset.coverage import RuleCoverage, rule_reachability
-        from luanchuyen.ruleset.inspect import national_packs_for
+        """:class:`~luanchuyen.authoring.coverage.RuleCoverage` rows for the packs whose cases ran."""
+        from luanchuyen.authoring.coverage import RuleCoverage, rule_reachability
+        from luanchuyen.authoring.inspect import national_packs_for
         from luanchuyen.ruleset.loader import load_pack
 
         out: list[RuleCoverage] = []
@@ -96,7 +96,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Create the session's coverage recorder and case runner."""
-    from luanchuyen.ruleset.coverage import CaseRunner
+    from luanchuyen.authoring.coverage import CaseRunner
 
     config.stash[_RECORDER] = CoverageRecorder()
     config.stash[_RUNNER] = CaseRunner()
@@ -129,7 +129,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     rows = config.stash[_RECORDER].rows() if _RECORDER in config.stash else []
     if not rows:
         return
-    from luanchuyen.ruleset.coverage import OUTCOMES
+    from luanchuyen.authoring.coverage import OUTCOMES
 
     tr = terminalreporter
     tr.section("luanchuyen: độ phủ quy tắc / rule coverage")
@@ -251,7 +251,7 @@ class RuleCaseItem(pytest.Item):
 
     def runtest(self) -> None:
         """Run the case on both backends and compare with its expectations."""
-        from luanchuyen.ruleset.coverage import CaseRunner, compare_backends, compare_expected
+        from luanchuyen.authoring.coverage import CaseRunner, compare_backends, compare_expected
 
         if self.load_error is not None:
             raise self.load_error
@@ -285,7 +285,7 @@ class RuleCaseItem(pytest.Item):
         if isinstance(exc, CaseMismatchError):
             return f"{where}\n{exc}"
         if isinstance(exc, LuanChuyenError):
-            from luanchuyen.ruleset.coverage import yaml_hint
+            from luanchuyen.authoring.coverage import yaml_hint
 
             label = self.case.name if self.case is not None else self.path.name
             hint_vi, hint_en = yaml_hint(exc)

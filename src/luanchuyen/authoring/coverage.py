@@ -19,23 +19,19 @@ import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
+from luanchuyen.authoring.inspect import national_pack_dirs, national_packs_for
 from luanchuyen.decision import Decision, Outcome, Verdict, outcome_of
 from luanchuyen.errors import LuanChuyenError
 from luanchuyen.facts.registry import FACTS, FactValue
 from luanchuyen.io.cases import Case, Expected, load_cases
-from luanchuyen.ruleset.compile import CompiledRule, RuleSet
+from luanchuyen.ruleset.compile import CompiledRule, RuleSet, compile_rule
 from luanchuyen.ruleset.conditions import Compare, Condition, ParamRef, evaluate, facts_of, walk
-from luanchuyen.ruleset.inspect import (
-    boundary_dates,
-    compile_rule,
-    national_packs_for,
-    params_on,
-    stack_for,
-)
 from luanchuyen.ruleset.loader import Pack, default_rules_dir, discover_packs, load_pack
+from luanchuyen.ruleset.timeline import params_on, rule_check_dates, stack_for
 
 __all__ = [
     "ALWAYS_KNOWN_FACTS",
@@ -95,15 +91,7 @@ def pack_case_files(pack_dir: str | os.PathLike[str]) -> list[Path]:
 
 
 def _has_national(root: Path) -> bool:
-    if not root.is_dir():
-        return False
-    for pdir in discover_packs(root).values():
-        try:
-            if load_pack(pdir).meta.kind == "national":
-                return True
-        except LuanChuyenError:
-            continue
-    return False
+    return root.is_dir() and bool(national_pack_dirs(root))
 
 
 class CaseRunner:
@@ -144,9 +132,13 @@ class CaseRunner:
         root = self._root(pdir)
         inside = pdir.parent == Path(root).resolve()
         names = [n for n in case.rules if n not in (pack.id, pdir.name)]
+        own: list[Path] = []
         if pack.meta.kind == "overlay" or not inside:
-            names.append(pdir.name if inside else str(pdir))
-        rules = RuleSet.load(*names, path=root, locality=case.locality)
+            if inside:
+                names.append(pdir.name)
+            else:
+                own.append(pdir)  # the pack under test: a path from the caller, not from data
+        rules = RuleSet.load(*names, path=root, locality=case.locality, pack_dirs=own)
         self._rulesets[key] = rules
         return rules
 
@@ -407,26 +399,25 @@ def rule_reachability(pack: Pack, nationals: Sequence[Pack]) -> dict[str, frozen
     on any date it is in force (a missing parameter, which the lint reports separately).
     """
     stack = stack_for(pack, nationals)
-    days = boundary_dates(stack, pack)
     out: dict[str, frozenset[str] | None] = {}
-    unknown: set[str] = set()
-    for day in days:
-        if not pack.in_force(day):
-            continue
-        params = {n: v.value for n, (_p, v) in params_on(stack, day).items()}
-        for rule in pack.rules:
-            if not rule.in_force(day) or rule.id in unknown:
+    values_on: dict[date, dict[str, Any]] = {}
+    for rule in pack.rules:
+        for day in rule_check_dates(rule, pack, stack):
+            if not rule.in_force(day):
                 continue
+            params = values_on.get(day)
+            if params is None:
+                params = {n: v.value for n, (_p, v) in params_on(stack, day).items()}
+                values_on[day] = params
             try:
                 compiled = compile_rule(rule, params)
             except LuanChuyenError:
                 continue  # a parameter is missing on this date: the lint reports it
             reach = reachable_outcomes(compiled)
             if reach is None:
-                unknown.add(rule.id)
                 out[rule.id] = None
-            else:
-                out[rule.id] = (out.get(rule.id) or frozenset()) | reach
+                break
+            out[rule.id] = (out.get(rule.id) or frozenset()) | reach
     for rule in pack.rules:
         out.setdefault(rule.id, None)
     return out
@@ -487,12 +478,11 @@ class CoverageReport:
 
 
 def _case_packs(path: Path) -> dict[str, Path]:
-    """The packs whose cases to run: those under ``path``, or beside it for a single pack."""
-    if (path / "pack.yaml").is_file():
-        siblings = discover_packs(path.parent)
-        if path.resolve() in {p.resolve() for p in siblings.values()}:
-            return siblings
-        return {path.name: path}
+    """The packs whose cases to run: those under ``path`` (one pack: only its own).
+
+    Linting one pack runs that pack's cases and reads no sibling directory but the national
+    packs it runs with.
+    """
     return discover_packs(path)
 
 
@@ -503,22 +493,26 @@ def measure_coverage(
     reachability: bool = True,
     runner: CaseRunner | None = None,
     on_decision: Any = None,
+    packs: Sequence[Pack] | None = None,
 ) -> CoverageReport:
     """Run the YAML cases of the packs under ``path`` and record every rule's outcomes.
 
     Args:
         path: a rules root (every pack) or one pack directory; default: the bundled rules.
-            For one pack, the cases of the packs beside it run too (they may load it).
+            For one pack, only its own cases run.
         backend: "reference" (default) or "durable".
         reachability: also compute each rule's reachable outcomes.
         runner: a :class:`CaseRunner` to reuse.
         on_decision: optional callback ``(case, file, decision)`` called after each case.
+        packs: the packs under ``path`` when the caller has loaded them already.
 
     Raises:
         RuleFileError: a pack under ``path`` cannot be loaded (lint reports it first).
     """
     base = Path(path) if path is not None else default_rules_dir()
-    targets = [load_pack(p) for p in discover_packs(base).values()]
+    targets = (
+        list(packs) if packs is not None else [load_pack(p) for p in discover_packs(base).values()]
+    )
     rows: dict[tuple[str, str], RuleCoverage] = {}
     for pack in targets:
         for rule in pack.rules:
@@ -586,8 +580,12 @@ def measure_coverage(
                         )
                     )
     if reachability:
+        nationals_of: dict[Path, list[Pack]] = {}
         for pack in targets:
-            nationals = national_packs_for(pack.path)
+            parent = pack.path.resolve().parent
+            if parent not in nationals_of:
+                nationals_of[parent] = national_packs_for(pack.path, targets)
+            nationals = nationals_of[parent]
             for rid, reach in rule_reachability(pack, nationals).items():
                 row = rows.get((pack.id, rid))
                 if row is not None:

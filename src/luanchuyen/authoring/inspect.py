@@ -1,9 +1,8 @@
 """Look inside rule packs: what is in force on a date, one rule in full, and what changed.
 
 Pure functions returning plain data (dataclasses and dicts); the command line
-(``luanchuyen rules list/show/diff``) only prints them. The helpers that build the stack of
-packs a pack is evaluated with, and the dates at which anything in it changes, are shared
-with :mod:`luanchuyen.ruleset.lint` and :mod:`luanchuyen.ruleset.coverage`.
+(``luanchuyen rules list/show/diff``) only prints them. Which rules and parameter
+values hold on a date is asked of :mod:`luanchuyen.ruleset.timeline`, as everywhere.
 
 >>> from luanchuyen.ruleset.conditions import parse_condition
 >>> condition_text(parse_condition({"fact": "age_months", "op": "<", "param": "youth_age_months"}))
@@ -13,13 +12,14 @@ with :mod:`luanchuyen.ruleset.lint` and :mod:`luanchuyen.ruleset.coverage`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from luanchuyen.ruleset.compile import CompiledRule, RuleSet, param_value_at
+from luanchuyen.errors import RuleFileError
+from luanchuyen.ruleset.compile import RuleSet
 from luanchuyen.ruleset.conditions import (
     All,
     AnyOf,
@@ -28,8 +28,6 @@ from luanchuyen.ruleset.conditions import (
     Known,
     Not,
     ParamRef,
-    params_of,
-    resolve,
 )
 from luanchuyen.ruleset.loader import (
     LoadedRule,
@@ -37,8 +35,10 @@ from luanchuyen.ruleset.loader import (
     default_rules_dir,
     discover_packs,
     load_pack,
+    read_yaml,
 )
 from luanchuyen.ruleset.schema import Parameter, ParamValue
+from luanchuyen.ruleset.timeline import parameters_in_force, params_on, rule_params
 
 __all__ = [
     "FieldChange",
@@ -48,24 +48,17 @@ __all__ = [
     "RuleDetail",
     "RuleRow",
     "RulesDiff",
-    "boundary_dates",
-    "compile_rule",
     "condition_text",
     "diff_dates",
     "diff_dirs",
     "diff_markdown",
     "display_path",
     "load_packs",
+    "national_pack_dirs",
     "national_packs_for",
-    "params_on",
-    "rule_params",
     "rules_in_force",
     "show_rule",
-    "stack_for",
 ]
-
-_FAR_FUTURE = date(9999, 12, 31)
-
 
 # --------------------------------------------------------------------------- paths
 
@@ -115,39 +108,6 @@ def condition_text(cond: Condition | None) -> str:
     return f"not({condition_text(cond.item)})"
 
 
-def rule_params(rule: LoadedRule) -> frozenset[str]:
-    """Every parameter a rule's conditions refer to."""
-    out: frozenset[str] = params_of(rule.require)
-    if rule.applies_when is not None:
-        out |= params_of(rule.applies_when)
-    if rule.exception_when is not None:
-        out |= params_of(rule.exception_when)
-    return out
-
-
-def compile_rule(rule: LoadedRule, params: Mapping[str, Any]) -> CompiledRule:
-    """Compile one rule with the parameter values given (as :class:`RuleSet` does).
-
-    Raises:
-        RuleFileError: ``unknown_parameter`` or ``type_mismatch`` when a parameter is missing
-            or its value does not fit the fact it is compared with.
-    """
-    where = f"{rule.file}:{rule.id}"
-    kinds = Compare("move_kind", "in", tuple(k.value for k in rule.spec.kinds))
-    applies: Condition = kinds
-    if rule.applies_when is not None:
-        applies = All((kinds, resolve(rule.applies_when, params, where=where)))
-    exc = rule.exception_when
-    return CompiledRule(
-        id=rule.id,
-        effect=rule.spec.effect,
-        applies=applies,
-        test=resolve(rule.require, params, where=where),
-        exception=resolve(exc, params, where=where) if exc is not None else None,
-        source=rule,
-    )
-
-
 # --------------------------------------------------------------------------- stacks and dates
 
 
@@ -156,81 +116,34 @@ def load_packs(path: str | os.PathLike[str]) -> list[Pack]:
     return [load_pack(p) for p in discover_packs(path).values()]
 
 
-def national_packs_for(pack_dir: str | os.PathLike[str]) -> list[Pack]:
+def national_packs_for(pack_dir: str | os.PathLike[str], loaded: Iterable[Pack] = ()) -> list[Pack]:
     """The national packs a pack is evaluated with.
 
     Those beside it (its parent directory) when there are any, else the bundled ones
-    (``$LUANCHUYEN_RULES_DIR`` or the packs shipped with the library).
+    (``$LUANCHUYEN_RULES_DIR`` or the packs shipped with the library). Only the
+    ``pack.yaml`` of a sibling is read to learn its kind: an overlay beside the pack is
+    never loaded, so linting one pack reads only that pack and the national ones. A pack
+    in ``loaded`` (already read by the caller) is not read again.
     """
     root = Path(pack_dir).resolve().parent
-    siblings = [load_pack(p) for p in discover_packs(root).values()] if root.is_dir() else []
-    national = [p for p in siblings if p.meta.kind == "national"]
-    if national:
-        return national
-    return [p for p in load_packs(default_rules_dir()) if p.meta.kind == "national"]
+    found = national_pack_dirs(root) if root.is_dir() else []
+    if not found:
+        found = national_pack_dirs(default_rules_dir())
+    known = {p.path.resolve(): p for p in loaded}
+    return [known.get(p.resolve()) or load_pack(p) for p in found]
 
 
-def stack_for(pack: Pack, nationals: Sequence[Pack]) -> list[Pack]:
-    """The stack a pack runs in: the national packs, plus the pack itself if an overlay."""
-    if pack.meta.kind == "national":
-        by_id = {p.id: p for p in nationals}
-        by_id[pack.id] = pack
-        return list(by_id.values())
-    return [*(p for p in nationals if p.id != pack.id), pack]
-
-
-def params_on(packs: Sequence[Pack], on: date) -> dict[str, tuple[Pack, ParamValue]]:
-    """Every parameter with a value on ``on``, later packs overriding earlier ones."""
-    out: dict[str, tuple[Pack, ParamValue]] = {}
-    for pack in packs:
-        if not pack.in_force(on):
-            continue
-        for name, param in pack.parameters.items():
-            value = param_value_at(param, on)
-            if value is not None:
-                out[name] = (pack, value)
+def national_pack_dirs(root: Path) -> list[Path]:
+    """The national pack directories under ``root`` (only each ``pack.yaml`` is read)."""
+    out: list[Path] = []
+    for pdir in discover_packs(root).values():
+        try:
+            meta = read_yaml(pdir / "pack.yaml")
+        except RuleFileError:
+            continue  # reported when that pack itself is linted
+        if isinstance(meta, dict) and meta.get("kind") == "national":
+            out.append(pdir)
     return out
-
-
-def _stack_parameters(packs: Sequence[Pack]) -> dict[str, tuple[Pack, Parameter]]:
-    out: dict[str, tuple[Pack, Parameter]] = {}
-    for pack in packs:
-        for name, param in pack.parameters.items():
-            out[name] = (pack, param)
-    return out
-
-
-def boundary_dates(packs: Iterable[Pack], within: Pack) -> list[date]:
-    """Every date on which something in ``packs`` starts or stops, inside ``within``'s validity.
-
-    Between two consecutive dates of the result nothing changes (which packs, rules and
-    parameter values are in force), so checking each of them checks every date.
-    """
-    start = within.meta.valid_from
-    end = within.meta.valid_to or _FAR_FUTURE
-    points: set[date] = {start}
-
-    def add(day: date | None, *, after: bool = False) -> None:
-        if day is None:
-            return
-        if after:
-            if day >= _FAR_FUTURE:
-                return
-            day = day + timedelta(days=1)
-        if start <= day <= end:
-            points.add(day)
-
-    for pack in packs:
-        add(pack.meta.valid_from)
-        add(pack.meta.valid_to, after=True)
-        for rule in pack.rules:
-            add(rule.spec.valid_from)
-            add(rule.spec.valid_to, after=True)
-        for param in pack.parameters.values():
-            for v in param.values:
-                add(v.from_)
-                add(v.to, after=True)
-    return sorted(points)
 
 
 # --------------------------------------------------------------------------- list and show
@@ -317,7 +230,7 @@ def show_rule(ruleset: RuleSet, rule_id: str, on: date) -> RuleDetail:
     in_force = [r for r in versions if id(r) in active]
     rule = in_force[-1] if in_force else versions[-1]
     params = params_on(ruleset.packs, on)
-    units = _stack_parameters(ruleset.packs)
+    units = parameters_in_force(ruleset.packs)
     rows: list[ParamOnDate] = []
     for name in sorted(rule_params(rule)):
         found = params.get(name)

@@ -30,33 +30,38 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import ValidationError
 
+from luanchuyen.authoring.inspect import display_path, national_packs_for
 from luanchuyen.errors import RuleFileError
 from luanchuyen.facts.registry import FACTS
 from luanchuyen.models.enums import fold
+from luanchuyen.ruleset.compile import compile_rule
 from luanchuyen.ruleset.conditions import parse_condition
-from luanchuyen.ruleset.coverage import CoverageReport, measure_coverage
-from luanchuyen.ruleset.inspect import (
-    boundary_dates,
-    compile_rule,
-    display_path,
-    national_packs_for,
-    params_on,
-    rule_params,
-    stack_for,
-)
 from luanchuyen.ruleset.loader import (
     LoadedRule,
     Pack,
+    PackSource,
+    RawRule,
+    build_pack,
     default_rules_dir,
     discover_packs,
-    load_pack,
-    read_yaml,
+    read_pack_source,
 )
 from luanchuyen.ruleset.schema import PackMeta, Parameter, RuleSpec
+from luanchuyen.ruleset.timeline import (
+    params_on,
+    rule_check_dates,
+    rule_in_force_in,
+    rule_params,
+    stack_for,
+    windows_overlap,
+)
+
+if TYPE_CHECKING:
+    from luanchuyen.authoring.coverage import CoverageReport
 
 __all__ = [
     "CONTEXT_KEYS",
@@ -120,6 +125,8 @@ _SEVERITY_VI: Final[dict[str, str]] = {"error": "lỗi", "warning": "cảnh báo
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _VALID_PLACEHOLDER = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?")
 _TEXT_FIELDS = ("vi", "en")
+_RULE_LINE = re.compile(r"^\s*(?:-\s*)?id:\s*[\"']?([^\s\"'#]+)[\"']?\s*(?:#.*)?$")
+_PARAM_LINE = re.compile(r"^\s+([^\s:#]+):\s*(?:#.*)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +190,7 @@ class _Sink:
     def __init__(self) -> None:
         self.items: list[Diagnostic] = []
         self._lines: dict[str, list[str]] = {}
+        self._index: dict[tuple[str, str], dict[str, int]] = {}
 
     def _text(self, file: str) -> list[str]:
         if file not in self._lines:
@@ -192,17 +200,27 @@ class _Sink:
                 self._lines[file] = []
         return self._lines[file]
 
+    def _keyed(self, file: str, kind: str) -> dict[str, int]:
+        """First line of each rule id (or parameter name) of a file, indexed once per file:
+        a pack with many findings costs one scan of each file, not one per finding."""
+        key = (file, kind)
+        found = self._index.get(key)
+        if found is None:
+            pattern = _RULE_LINE if kind == "rule" else _PARAM_LINE
+            found = {}
+            for i, line in enumerate(self._text(file), start=1):
+                m = pattern.match(line)
+                if m is not None:
+                    found.setdefault(m.group(1), i)
+            self._index[key] = found
+        return found
+
     def line_of(self, file: str, subject: str | None, *, kind: str = "rule") -> int | None:
         if not subject:
             return None
-        if kind == "rule":
-            pattern = re.compile(
-                rf"^\s*(?:-\s*)?id:\s*[\"']?{re.escape(subject)}[\"']?\s*(?:#.*)?$"
-            )
-        elif kind == "param":
-            pattern = re.compile(rf"^\s+{re.escape(subject)}:\s*(?:#.*)?$")
-        else:
-            pattern = re.compile(rf"^\s*(?:-\s*)?name:\s*[\"']?{re.escape(subject)}")
+        if kind in ("rule", "param"):
+            return self._keyed(file, kind).get(subject)
+        pattern = re.compile(rf"^\s*(?:-\s*)?name:\s*[\"']?{re.escape(subject)}")
         for i, line in enumerate(self._text(file), start=1):
             if pattern.match(line):
                 return i
@@ -310,13 +328,14 @@ def _suggest(name: str) -> str:
 # --------------------------------------------------------------------------- 1. structure
 
 
-def _scan_meta(sink: _Sink, pack_dir: Path) -> bool:
-    file = pack_dir / "pack.yaml"
-    try:
-        raw = read_yaml(file)
-    except RuleFileError as exc:
-        sink.add("LC001", file, None, exc.message_vi, exc.message_en)
+def _scan_meta(sink: _Sink, src: PackSource) -> bool:
+    file = src.meta_file
+    if src.problem is not None:
+        sink.add(
+            "LC001", src.problem.file or file, None, src.problem.message_vi, src.problem.message_en
+        )
         return False
+    raw = src.meta
     if not isinstance(raw, dict):
         sink.add("LC002", file, None, "pack.yaml phải là ánh xạ", "pack.yaml must be a mapping")
         return False
@@ -343,12 +362,8 @@ def _scan_meta(sink: _Sink, pack_dir: Path) -> bool:
     return ok
 
 
-def _rule_files(pack_dir: Path) -> list[Path]:
-    rules = pack_dir / "rules"
-    return sorted([*rules.glob("*.yaml"), *rules.glob("*.yml")])
-
-
-def _scan_rule(sink: _Sink, item: Any, file: Path, label: str) -> bool:
+def _scan_rule(sink: _Sink, raw: RawRule) -> bool:
+    item, file, label = raw.data, raw.file, raw.label
     if not isinstance(item, dict):
         sink.add(
             "LC002",
@@ -402,45 +417,32 @@ def _scan_rule(sink: _Sink, item: Any, file: Path, label: str) -> bool:
     return ok
 
 
-def _scan_pack(sink: _Sink, pack_dir: Path) -> bool:
-    """Structural checks of one pack; ``True`` when it can be loaded."""
-    ok = _scan_meta(sink, pack_dir)
+def _scan_pack(sink: _Sink, src: PackSource) -> bool:
+    """Structural checks of one pack as read; ``True`` when it can be built."""
+    ok = _scan_meta(sink, src)
     seen: dict[str, Path] = {}
-    for file in _rule_files(pack_dir):
-        try:
-            data = read_yaml(file)
-        except RuleFileError as exc:
-            sink.add("LC001", file, None, exc.message_vi, exc.message_en)
+    for rf in src.files:
+        if rf.problem is not None:
+            code = "LC002" if rf.problem.code == "rule_schema" else "LC001"
+            sink.add(code, rf.path, None, rf.problem.message_vi, rf.problem.message_en)
             ok = False
             continue
-        items = data.get("rules") if isinstance(data, dict) else None
-        if not isinstance(items, list):
-            sink.add(
-                "LC002",
-                file,
-                None,
-                "cần khóa 'rules' chứa danh sách quy tắc",
-                "expected a 'rules' key holding a list of rules",
-            )
-            ok = False
-            continue
-        for i, item in enumerate(items):
-            rid = item.get("id") if isinstance(item, dict) else None
-            label = rid if isinstance(rid, str) else f"#{i + 1}"
-            ok = _scan_rule(sink, item, file, label) and ok
+        for raw in rf.rules:
+            ok = _scan_rule(sink, raw) and ok
+            rid = raw.data.get("id") if isinstance(raw.data, dict) else None
             if isinstance(rid, str):
                 if rid in seen:
                     first = _rel(seen[rid])
                     sink.add(
                         "LC010",
-                        file,
+                        rf.path,
                         rid,
                         f"mã quy tắc '{rid}' đã dùng trong {first}; mỗi mã chỉ dùng một lần",
                         f"rule id '{rid}' is already used in {first}; each id is used once",
                     )
                     ok = False
                 else:
-                    seen[rid] = file
+                    seen[rid] = rf.path
     return ok
 
 
@@ -617,18 +619,6 @@ def _check_parameters(sink: _Sink, pack: Pack, nationals: Sequence[Pack]) -> Non
 # --------------------------------------------------------------------------- 4. dates
 
 
-def _active(stack: Sequence[Pack], day: date) -> list[LoadedRule]:
-    """The rules in force on ``day`` in ``stack`` (as :meth:`RuleSet.rules_in_force`)."""
-    packs = [p for p in stack if p.in_force(day)]
-    overridden = {rid for p in packs for rid in p.meta.overrides}
-    out: list[LoadedRule] = []
-    for pack in packs:
-        for rule in pack.rules:
-            if rule.in_force(day) and not (rule.id in overridden and pack.meta.kind == "national"):
-                out.append(rule)
-    return out
-
-
 def _intervals(
     days: list[date], bad: set[date], end: date | None
 ) -> list[tuple[date, date | None]]:
@@ -646,28 +636,37 @@ def _intervals(
 
 
 def _check_dates(sink: _Sink, pack: Pack, stack: Sequence[Pack]) -> None:
-    days = [d for d in boundary_dates(stack, pack) if pack.in_force(d)]
-    missing: dict[tuple[str, str], set[date]] = {}
+    """Compile each rule on every day its compiled form may change (LC050–LC052).
+
+    Each rule is checked on its own dates (:func:`rule_check_dates`), so the time grows with
+    the number of rules, not with its square.
+    """
+    missing: dict[tuple[str, str], tuple[list[date], set[date]]] = {}
     mismatched: dict[tuple[str, str], tuple[date, RuleFileError]] = {}
     by_id = {r.id: r for r in pack.rules}
     ever: set[str] = set()
-    for day in days:
-        params = params_on(stack, day)
-        values = {n: v.value for n, (_p, v) in params.items()}
-        for rule in _active(stack, day):
-            if rule.pack_id != pack.id or by_id.get(rule.id) is not rule:
+    values_on: dict[date, dict[str, Any]] = {}
+    for rule in pack.rules:
+        days = rule_check_dates(rule, pack, stack)
+        wanted = sorted(rule_params(rule))
+        for day in days:
+            if not rule_in_force_in(rule, pack, stack, day):
                 continue
             ever.add(rule.id)
-            absent = [n for n in sorted(rule_params(rule)) if n not in params]
+            values = values_on.get(day)
+            if values is None:
+                values = {n: v.value for n, (_p, v) in params_on(stack, day).items()}
+                values_on[day] = values
+            absent = [n for n in wanted if n not in values]
             for name in absent:
-                missing.setdefault((rule.id, name), set()).add(day)
+                missing.setdefault((rule.id, name), (days, set()))[1].add(day)
             if absent:
                 continue
             try:
                 compile_rule(rule, values)
             except RuleFileError as exc:
                 mismatched.setdefault((rule.id, exc.code), (day, exc))
-    for (rid, name), bad in missing.items():
+    for (rid, name), (days, bad) in missing.items():
         rule = by_id[rid]
         ends = [d for d in (pack.meta.valid_to, rule.spec.valid_to) if d is not None]
         spans = _intervals(days, bad, min(ends) if ends else None)
@@ -708,13 +707,12 @@ def _check_dates(sink: _Sink, pack: Pack, stack: Sequence[Pack]) -> None:
 
 
 def _overlap(a: Pack, ra: LoadedRule, b: Pack, rb: LoadedRule) -> bool:
-    starts = [
-        d
-        for d in (a.meta.valid_from, b.meta.valid_from, ra.spec.valid_from, rb.spec.valid_from)
-        if d
-    ]
-    ends = [d for d in (a.meta.valid_to, b.meta.valid_to, ra.spec.valid_to, rb.spec.valid_to) if d]
-    return not ends or max(starts) <= min(ends)
+    return windows_overlap(
+        (a.meta.valid_from, a.meta.valid_to),
+        (b.meta.valid_from, b.meta.valid_to),
+        (ra.spec.valid_from, ra.spec.valid_to),
+        (rb.spec.valid_from, rb.spec.valid_to),
+    )
 
 
 def _check_ids(sink: _Sink, pack: Pack, nationals: Sequence[Pack], others: Sequence[Pack]) -> None:
@@ -907,20 +905,28 @@ def lint(path: str | os.PathLike[str] | None = None, *, cases: bool = True) -> L
     loaded: list[Pack] = []
     clean = True
     for pdir in found.values():
-        if not _scan_pack(sink, pdir):
+        src = read_pack_source(pdir)  # each pack is read once, then checked and built
+        if not _scan_pack(sink, src):
             clean = False
             continue
         try:
-            loaded.append(load_pack(pdir))
+            loaded.append(build_pack(src))
         except RuleFileError as exc:
             sink.add("LC002", exc.file or pdir, exc.rule, exc.message_vi, exc.message_en)
             clean = False
     report.packs = [p.id for p in loaded]
+    nationals_of: dict[Path, list[Pack] | RuleFileError] = {}
     for pack in loaded:
-        try:
-            nationals = national_packs_for(pack.path)
-        except RuleFileError as exc:
-            sink.add("LC001", exc.file or pack.path, exc.rule, exc.message_vi, exc.message_en)
+        parent = pack.path.resolve().parent
+        if parent not in nationals_of:
+            try:
+                nationals_of[parent] = national_packs_for(pack.path, loaded)
+            except RuleFileError as exc:
+                nationals_of[parent] = exc
+        nationals = nationals_of[parent]
+        if isinstance(nationals, RuleFileError):
+            bad = nationals
+            sink.add("LC001", bad.file or pack.path, bad.rule, bad.message_vi, bad.message_en)
             clean = False
             continue
         stack = stack_for(pack, nationals)
@@ -931,7 +937,11 @@ def lint(path: str | os.PathLike[str] | None = None, *, cases: bool = True) -> L
         _check_ids(sink, pack, nationals, loaded)
     if cases:
         if clean:
-            report.coverage = measure_coverage(base)
+            # deferred: running the cases loads the evaluator and the engines, which the
+            # structural checks (``cases=False``) never need
+            from luanchuyen.authoring.coverage import measure_coverage
+
+            report.coverage = measure_coverage(base, packs=loaded)
             _check_cases(sink, report.coverage, loaded)
         else:
             sink.add(
