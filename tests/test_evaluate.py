@@ -24,7 +24,7 @@ def test_tc01_national_is_eligible(backend: Any) -> None:
     assert d.facts["age_months"] == 528
     assert d.criterion("min_remaining_service_10y").outcome is Outcome.PASS
     assert d.context["retirement_date"] == "31/05/2042"
-    assert d.provenance.packs == ["qd65"]
+    assert d.provenance.packs == ["nha-nuoc", "qd65"]
 
 
 def test_backends_give_identical_decisions() -> None:
@@ -203,13 +203,13 @@ def test_expired_overlay_parameters_do_not_leak() -> None:
     after = lc.evaluate(cadre, move, as_of="01/03/2026", rules=rules, backend="reference")
     assert "Chi Lăng" in inside.context["authority_vi"]
     assert "Chi Lăng" not in after.context["authority_vi"]
-    assert after.provenance.packs == ["qd65"]
+    assert after.provenance.packs == ["nha-nuoc", "qd65"]
     compiled = rules.compiled(date(2026, 3, 1))
     assert compiled.params["equivalence_cross_level"] is False
 
 
 def test_no_rule_in_force_is_an_error_not_an_empty_eligible() -> None:
     with pytest.raises(InputError) as info:
-        lc.evaluate(base_cadre(), base_move(), as_of="27/04/2022", backend="reference")
+        lc.evaluate(base_cadre(), base_move(), as_of="30/06/2020", backend="reference")
     assert info.value.code == "no_regime"
     assert info.value.field == "as_of"

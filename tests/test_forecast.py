@@ -34,7 +34,8 @@ def test_tc10c_child_turns_36_months_on_01_09_2026() -> None:
         current_post={"title": "Công chức Văn phòng xã", "title_code": "cong_chuc", "level": "xa", "since": "01/03/2021"},
         family={"pregnant": False, "has_children": True, "youngest_child_date_of_birth": "01/09/2023"},
     )  # fmt: skip
-    move = base_move(kind="chuyen_doi_vi_tri", target={"title": "Công chức Tư pháp xã", "level": "xa", "vacant": True})  # fmt: skip
+    # within the same body: not a điều động, so the NĐ 170 Đ25.5 bars do not apply (Đ25.1c)
+    move = base_move(kind="chuyen_doi_vi_tri", cross_unit=False, target={"title": "Công chức Tư pháp xã", "level": "xa", "vacant": True})  # fmt: skip
     f = earliest_eligible(cadre, move, as_of=E1)
     assert f.verdict.value == "not_eligible"
     rule = f.rule("post_change_deferral")

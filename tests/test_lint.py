@@ -96,7 +96,7 @@ def assert_reported(
 def test_real_packs_pass_lint() -> None:
     report = lint(RULES)
     assert report.ok, format_report(report, min_severity="warning")
-    assert set(report.packs) == {"qd65", "chi-lang-2024", "ha-noi-188"}
+    assert set(report.packs) == {"qd65", "nha-nuoc", "chi-lang-2024", "ha-noi-188"}
     assert report.coverage is not None and report.coverage.cases_run > 0
 
 

@@ -49,7 +49,9 @@ def test_example_notebook_runs_without_errors(kernel: str) -> None:
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "chỉ tiêu ≥ 4: ĐẠT" in text
     assert "Đủ điều kiện sớm nhất: 01/10/2024" in text
-    assert "đạt từ 01/09/2026" in text
+    # the old secondment rule ends on 30/06/2025; NĐ 170/2025 bars the secondment from then
+    assert "secondment_family_protection (điều kiện): không còn hiệu lực từ 01/07/2025" in text
+    assert "nd170_bar_family (điều kiện): không đạt từ 01/07/2025" in text
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "Báo cáo thực hiện kế hoạch" in html and "#c6efce" in html
     images = [o for o in outputs if "image/png" in o.get("data", {})]

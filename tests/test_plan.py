@@ -44,7 +44,7 @@ def _counts(
 
 def test_example_plan_against_the_chi_lang_quotas(results: pd.DataFrame, rules: Any) -> None:
     report = plan_report(results, rules=rules)
-    assert report.as_of == E1 and report.packs == ("qd65", "chi-lang-2024")
+    assert report.as_of == E1 and report.packs == ("nha-nuoc", "qd65", "chi-lang-2024")
     assert _counts(report, "district_to_commune") == (
         4, 6, {"eligible": 5, "needs_review": 0, "unknown": 0, "not_eligible": 1}, True, True,
     )  # fmt: skip
@@ -79,7 +79,7 @@ def test_no_quota_outside_the_plan(results: pd.DataFrame, rules: Any) -> None:
     assert national.notes_vi and "chỉ tiêu" in national.notes_vi[0]
     after = plan_report(results, rules=rules, as_of=date(2025, 7, 1))  # the plan has ended
     assert after.line("district_to_commune").quota is None
-    assert after.packs == ("qd65",)
+    assert after.packs == ("nha-nuoc", "qd65")
 
 
 def test_counts_cadres_once_and_sets_errors_and_unclear_rows_apart(rules: Any) -> None:

@@ -39,7 +39,7 @@ def load_rules(*packs: str, path: str | None = None, locality: str | None = None
 
     >>> rs = load_rules("chi-lang-2024")
     >>> rs.pack_ids
-    ('qd65', 'chi-lang-2024')
+    ('nha-nuoc', 'qd65', 'chi-lang-2024')
     """
     return RuleSet.load(*packs, path=path, locality=locality)
 

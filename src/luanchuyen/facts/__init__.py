@@ -1,6 +1,6 @@
 """Derived facts: computed once per (cadre, move, as_of), flat and typed.
 
-One module per topic (service, planning, discipline, family, posts, rotation); the
+One module per topic (service, planning, discipline, family, posts, rotation, state); the
 registry lists every fact a rule may use. Python does all the date arithmetic here so
 that the rule engines only compare scalars.
 """
@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from luanchuyen.errors import InputError
-from luanchuyen.facts import discipline, family, planning, posts, rotation, service
+from luanchuyen.facts import discipline, family, planning, posts, rotation, service, state
 from luanchuyen.facts._inputs import Inputs, dmy
 from luanchuyen.facts.registry import FACTS, FactSpec, FactValue
 from luanchuyen.models import Cadre, Move
@@ -21,7 +21,7 @@ from luanchuyen.retirement_law import retirement
 
 __all__ = ["FACTS", "DerivedFacts", "FactSpec", "derive_facts"]
 
-_TOPICS = (service, planning, discipline, family, posts, rotation)
+_TOPICS = (service, planning, discipline, family, posts, rotation, state)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,8 +51,10 @@ from luanchuyen.facts.posts import (
     rank_of,
 )
 from luanchuyen.facts.registry import FACTS, FactValue
+from luanchuyen.facts.state import GOOD_RATINGS, lookback_years
 from luanchuyen.models import (
     Cadre,
+    CadreCategory,
     CommitteeRole,
     DegreeLevel,
     DisciplineForm,
@@ -66,6 +68,7 @@ from luanchuyen.models import (
     PoliticalTheory,
     PostRole,
     Rating,
+    SoleCarerReason,
     TitleCode,
 )
 from luanchuyen.retirement_law import statutory_age_for_month
@@ -141,7 +144,8 @@ def _coder(enum: type[Enum]) -> dict[Any, int]:
 _CODERS: Final[dict[type[Enum], dict[Any, int]]] = {
     e: _coder(e)
     for e in (Gender, Level, TitleCode, MoveKind, Rating, FillMethod, PostRole, DegreeLevel,
-              PoliticalTheory, PlanningStatus, DisciplineForm, DisciplineKind, CommitteeRole)
+              PoliticalTheory, PlanningStatus, DisciplineForm, DisciplineKind, CommitteeRole,
+              CadreCategory, SoleCarerReason)
 }  # fmt: skip
 
 
@@ -310,7 +314,8 @@ class _Tables:
         self.cadre = _Table(
             "gender retirement_age_override_months ethnic_minority party_member civil_servant "
             "local_origin consecutive_terms_as_head under_disciplinary_review "
-            "under_investigation degree political_theory",
+            "under_investigation degree political_theory category elected criminal_proceedings "
+            "serious_illness long_term_study currently_seconded special_hardship",
             dates="date_of_birth",
             objects="current_post committee_memberships planning disciplines ratings health "
             "family rotation_history",
@@ -318,7 +323,8 @@ class _Tables:
         )
         self.move = _Table(
             "kind special_case_requested policy_case re_election cross_unit "
-            "requires_civil_service_intake job_position_fit sending_unit_assessed",
+            "requires_civil_service_intake job_position_fit sending_unit_assessed own_request "
+            "head_other_bar",
             dates="decision_date planned_start planned_end",
             objects="target",
         )
@@ -329,7 +335,7 @@ class _Tables:
             keep="body",
         )
         self.current = _Table(
-            "title_code level rank role allowance on_post_change_list",
+            "title_code level rank role allowance on_post_change_list fill_method",
             dates="since",
             objects="body",
             keep="body",
@@ -339,11 +345,14 @@ class _Tables:
         self.committee = _Table("level role")
         self.health = _Table("fit", dates="issued_on")
         self.family = _Table(
-            "pregnant has_children sole_carer", dates="youngest_child_date_of_birth"
+            "pregnant has_children sole_carer sole_carer_reason maternity_leave",
+            dates="youngest_child_date_of_birth",
         )
-        self.rotation = _Table(dates="start end", objects="ratings", keep="ratings")
+        self.rotation = _Table("kind", dates="start end", objects="ratings", keep="ratings")
         #: (row, year, rating) of the latest annual rating up to as_of, for the rows rated
         self.rated: tuple[Ints, list[int], list[Rating]] = (np.zeros(0, np.int64), [], [])
+        #: whether a recorded secondment covers as_of, per row (set by _rotation)
+        self.seconded: Bools = np.zeros(0, np.bool_)
 
     def finish(self) -> None:
         for table in vars(self).values():
@@ -571,6 +580,7 @@ def _derive(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> No
     _family(out, t, as_of)
     _posts(out, t, as_of, params)
     _rotation(out, t, as_of)
+    _state(out, t, as_of, params, ref)
 
     # --- rotation.py: the move itself -------------------------------------------------------
     out.put_enum("move_kind", move.codes("kind", MoveKind), _labels(MoveKind))
@@ -662,9 +672,16 @@ def _family(out: _Out, t: _Tables, as_of: date) -> None:
     months = _months_to(issued, issued_ok, as_of)
     out.put_int("health_certificate_age_months", _scatter(n, health.rows, months),
                 _scatter(n, health.rows, issued_ok))  # fmt: skip
-    for name in ("pregnant", "sole_carer"):
+    for name in ("pregnant", "maternity_leave"):
         value, present = family.tri(name)
         out.put_bool(name, _scatter(n, family.rows, value), _scatter(n, family.rows, present))
+    # a stated reason says he raises the child alone (family.py)
+    reason = family.codes("sole_carer_reason", SoleCarerReason)
+    value, present = family.tri("sole_carer")
+    implied = (reason > 0) & ~present
+    out.put_bool("sole_carer", _scatter(n, family.rows, value | implied),
+                 _scatter(n, family.rows, present | implied))  # fmt: skip
+    out.put_enum("sole_carer_reason", _scatter(n, family.rows, reason), _labels(SoleCarerReason))
     child, has_child_dob = family.days("youngest_child_date_of_birth")
     born = has_child_dob & (child <= today)
     stated, has_stated = family.tri("has_children")
@@ -788,7 +805,10 @@ def _rotation(out: _Out, t: _Tables, as_of: date) -> None:
     out.put_enum("latest_rating", _scatter(n, r_rows, _codes(r_ratings, Rating)), _labels(Rating))
     start, _ = rot.days("start")
     end, has_end = rot.days("end")
-    current = (start <= today) & (~has_end | (end >= today))
+    covers = (start <= today) & (~has_end | (end >= today))
+    seconded = rot.codes("kind", MoveKind) == _code(MoveKind.BIET_PHAI)
+    current = covers & ~seconded  # a secondment is not a rotation
+    t.seconded = _any(n, rot.rows[covers & seconded])
     best = _latest(n, rot.rows[current], start[current])
     out.put_bool("in_rotation", best > 0, rot.known)
     # the first current record with the latest start, as max(..., key=start) picks
@@ -815,3 +835,46 @@ def _rotation(out: _Out, t: _Tables, as_of: date) -> None:
     rated_rows = np.array(rated, np.int64)
     out.put_bool("htxs_during_rotation", _scatter(n, rated_rows, np.array(htxs, np.bool_)),
                  _any(n, rated_rows))  # fmt: skip
+
+
+def _state(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any], ref: Ints) -> None:
+    """state.py: who the state rules bind and the NĐ 170/2025 facts."""
+    n, cadre, move = out.n, t.cadre, t.move
+    category = cadre.codes("category", CadreCategory)
+    civil, has_civil = cadre.tri("civil_servant")
+    stated = category > 0
+    category = np.where(stated, category, np.where(has_civil & civil,
+                                                   _code(CadreCategory.CONG_CHUC), 0))  # fmt: skip
+    out.put_enum("cadre_category", category, _labels(CadreCategory))
+    elected, has_elected = cadre.tri("elected")
+    fill = _scatter(n, t.current.rows, t.current.codes("fill_method", FillMethod))
+    out.put_bool("cadre_elected", np.where(has_elected, elected, fill == _code(FillMethod.BAU_CU)),
+                 has_elected | (fill > 0))  # fmt: skip
+    criminal, has_criminal = cadre.tri("criminal_proceedings")
+    probe, has_probe = cadre.tri("under_investigation")
+    cleared = has_probe & ~probe
+    out.put_bool("criminal_proceedings", criminal & has_criminal, has_criminal | cleared)
+    for name in ("serious_illness", "long_term_study", "special_hardship"):
+        out.put_bool(name, *cadre.tri(name))
+    seconded, has_seconded = cadre.tri("currently_seconded")
+    out.put_bool("currently_seconded", np.where(has_seconded, seconded, t.seconded),
+                 has_seconded | t.rotation.known)  # fmt: skip
+    for name in ("own_request", "head_other_bar"):
+        out.put_bool(name, *move.tri(name))
+    years = lookback_years(params.get("job_change_rating_lookback_years"))
+    if years is not None:
+        last = _month_day(ref)[0] // 12 + 1970 - 1
+        good, known = np.zeros(n, np.bool_), np.zeros(n, np.bool_)
+        for i, ratings in enumerate(cadre.kept["ratings"]):
+            if ratings is None:
+                continue
+            got = [ratings.get(y) if y <= as_of.year else None
+                   for y in range(int(last[i]) - years + 1, int(last[i]) + 1)]  # fmt: skip
+            if any(r is not None and r not in GOOD_RATINGS for r in got):
+                known[i] = True
+            elif all(r is not None for r in got):
+                good[i] = known[i] = True
+        out.put_bool("rated_htt_lookback", good, known)
+    ban = params.get("vc_secondment_child_ban")
+    if isinstance(ban, bool):
+        out.put_bool("vc_secondment_child_ban", np.full(n, ban))

@@ -17,7 +17,13 @@ def derive(x: Inputs) -> None:
     if f is None:
         return
     x.put("pregnant", f.pregnant)
-    x.put("sole_carer", f.sole_carer)
+    x.put("maternity_leave", f.maternity_leave)
+    # A stated reason (NĐ 170 Đ25.5đ) says he raises the child alone.
+    reason = f.sole_carer_reason
+    x.put("sole_carer", True if reason is not None and f.sole_carer is None else f.sole_carer)
+    if reason is not None:
+        x.put("sole_carer_reason", reason.value)
+        x.context["sole_carer_reason_vi"] = reason.label_vi.lower()
     dob = f.youngest_child_date_of_birth
     if dob is not None and dob <= x.as_of:
         x.put("has_children", True)

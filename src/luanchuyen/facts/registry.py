@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from luanchuyen.models.enums import Gender, Level, MoveKind, Rating, TitleCode
+from luanchuyen.models.enums import (
+    CadreCategory,
+    Gender,
+    Level,
+    MoveKind,
+    Rating,
+    SoleCarerReason,
+    TitleCode,
+)
 
 __all__ = ["CONTEXT_KEYS", "FACTS", "FactSpec", "FactType", "FactValue", "fact_spec"]
 
@@ -31,7 +39,9 @@ class FactSpec:
     topic: str = "general"
 
 
-def _codes(enum: type[Gender | Level | MoveKind | Rating | TitleCode]) -> tuple[str, ...]:
+def _codes(
+    enum: type[Gender | Level | MoveKind | Rating | TitleCode | CadreCategory | SoleCarerReason],
+) -> tuple[str, ...]:
     return tuple(m.value for m in enum)
 
 
@@ -117,6 +127,20 @@ _SPECS: tuple[FactSpec, ...] = (
     FactSpec("has_children", "bool", "Có con", "Has children", topic="family"),
     FactSpec("youngest_child_age_months", "int", "Tuổi con nhỏ nhất", "Youngest child's age", unit="months", topic="family"),
     FactSpec("sole_carer", "bool", "Nam nuôi con một mình", "Man raising a child alone", topic="family"),
+    FactSpec("sole_carer_reason", "enum", "Lý do nam nuôi con một mình (vợ chết, lý do khách quan khác)", "Why the man raises the child alone", values=_codes(SoleCarerReason), topic="family"),
+    FactSpec("maternity_leave", "bool", "Đang nghỉ chế độ thai sản", "On maternity leave", topic="family"),
+    # state law: who the rules bind, the NĐ 170/2025 bars (facts/state.py)
+    FactSpec("cadre_category", "enum", "Cán bộ, công chức hay viên chức", "Cadre, civil servant or public employee", values=_codes(CadreCategory), topic="state"),
+    FactSpec("cadre_elected", "bool", "Giữ chức vụ do bầu cử theo nhiệm kỳ", "Holds an elected term post", topic="state"),
+    FactSpec("criminal_proceedings", "bool", "Đang bị truy cứu trách nhiệm hình sự (điều tra, truy tố, xét xử)", "Prosecuted, investigated or on trial", topic="state"),
+    FactSpec("serious_illness", "bool", "Đang điều trị bệnh hiểm nghèo, bệnh cần chữa trị dài ngày", "Treated for a serious illness", topic="state"),
+    FactSpec("long_term_study", "bool", "Đang đi học dài hạn", "On long-term study", topic="state"),
+    FactSpec("currently_seconded", "bool", "Đang được biệt phái", "Currently seconded", topic="state"),
+    FactSpec("special_hardship", "bool", "Hoàn cảnh đặc biệt khó khăn được thủ trưởng xác nhận", "Especially difficult circumstances, certified", topic="state"),
+    FactSpec("own_request", "bool", "Cán bộ tự nguyện đề nghị", "The person asked for the move", topic="state"),
+    FactSpec("head_other_bar", "bool", "Người đứng đầu xác định thuộc trường hợp khác không điều động, biệt phái", "The head names another case against the move", topic="state"),
+    FactSpec("rated_htt_lookback", "bool", "Xếp loại từ hoàn thành tốt nhiệm vụ trở lên trong các năm xét (tham số job_change_rating_lookback_years)", "Rated HTT or better in every year looked back on", topic="state"),
+    FactSpec("vc_secondment_child_ban", "bool", "Luật Viên chức cấm biệt phái nữ nuôi con dưới 36 tháng (theo tham số; chưa rõ khi chưa kiểm chứng)", "The public-employee law bars seconding a woman with a child under 36 months (parameter)", topic="state"),
 )  # fmt: skip
 
 #: Every fact a rule may use, by name.
@@ -158,6 +182,13 @@ CONTEXT_KEYS: Final[dict[str, tuple[str, str]]] = {
         "discipline summary in Vietnamese",
     ),
     "discipline_summary_en": ("tóm tắt các kỷ luật (tiếng Anh)", "discipline summary in English"),
+    # facts/family.py (when a man raises a child alone and the reason is known)
+    "sole_carer_reason_vi": ("lý do nam nuôi con một mình", "why the man raises the child alone"),
+    # facts/state.py (when the look-back of NĐ 170 Đ23 is set)
+    "rating_lookback_years_vi": (
+        "các năm xét xếp loại (NĐ 170 Đ23)",
+        "rating years looked back on",
+    ),
     # facts/rotation.py (when on a rotation)
     "rotation_start": ("ngày bắt đầu luân chuyển hiện tại", "start of the current rotation"),
 }

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from luanchuyen.dates import add_months, completed_months
 from luanchuyen.facts._inputs import Inputs, dmy
-from luanchuyen.models import Rating
+from luanchuyen.models import MoveKind, Rating
 
 
 def derive(x: Inputs) -> None:
@@ -22,7 +22,9 @@ def derive(x: Inputs) -> None:
         current = [
             r
             for r in c.rotation_history
-            if r.start <= x.as_of and (r.end is None or r.end >= x.as_of)
+            if r.start <= x.as_of
+            and (r.end is None or r.end >= x.as_of)
+            and r.kind is not MoveKind.BIET_PHAI  # a secondment is not a rotation (facts/state.py)
         ]
         x.put("in_rotation", bool(current))
         if current:

@@ -123,6 +123,8 @@ CADRE_COLUMNS: Final[tuple[Column, ...]] = (
     _c("Dân tộc thiểu số", "cadre.ethnic_minority", "bool", "Ethnic minority"),
     _c("Đảng viên", "cadre.party_member", "bool", "Party member"),
     _c("Công chức", "cadre.civil_servant", "bool", "Civil servant"),
+    _c("Cán bộ/công chức/viên chức", "cadre.category", "code", "Category: Cán bộ / Công chức / Viên chức (chooses the state rules that bind)", "Loại cán bộ, công chức, viên chức", "Phân loại"),
+    _c("Giữ chức vụ do bầu cử", "cadre.elected", "bool", "Holds an elected term post", "Bầu cử"),
     _c("Người địa phương", "cadre.local_origin", "bool", "Local person"),
     _c("Số nhiệm kỳ liên tiếp là người đứng đầu", "cadre.consecutive_terms_as_head", "int", "Consecutive terms as head"),
     _c("Tuổi nghỉ hưu riêng (tháng)", "cadre.retirement_age_override_months", "int", "Own retirement age in months (NĐ 83/2022…)"),
@@ -153,6 +155,11 @@ CADRE_COLUMNS: Final[tuple[Column, ...]] = (
     _c("Ngày hiệu lực kỷ luật", "cadre.disciplines[].effective_date", "date", "Discipline effective date"),
     _c("Đang xem xét kỷ luật", "cadre.under_disciplinary_review", "bool", "Under disciplinary review"),
     _c("Đang bị điều tra", "cadre.under_investigation", "bool", "Under inspection or investigation", "Đang bị thanh tra, kiểm tra, điều tra"),
+    _c("Đang bị truy cứu trách nhiệm hình sự", "cadre.criminal_proceedings", "bool", "Prosecuted, investigated or on trial", "Đang bị điều tra, truy tố, xét xử"),
+    _c("Đang điều trị bệnh hiểm nghèo", "cadre.serious_illness", "bool", "Treated for a serious illness (NĐ 170 Đ25.5c)", "Bệnh hiểm nghèo"),
+    _c("Đang đi học dài hạn", "cadre.long_term_study", "bool", "On long-term study (NĐ 170 Đ25.5d)", "Đi học dài hạn"),
+    _c("Đang được biệt phái", "cadre.currently_seconded", "bool", "Currently seconded (default: from the rotation history)", "Đang biệt phái"),
+    _c("Hoàn cảnh đặc biệt khó khăn", "cadre.special_hardship", "bool", "Especially difficult circumstances certified by the head (NĐ 170 Đ25.5e)"),
     _c("Trình độ chuyên môn", "cadre.degree", "code", "Degree (Đại học, Thạc sĩ…)"),
     _c("Lý luận chính trị", "cadre.political_theory", "code", "Political theory (Trung cấp, Cao cấp…)"),
     _c("Giấy khám sức khỏe ngày", "cadre.health.issued_on", "date", "Health certificate date"),
@@ -161,6 +168,9 @@ CADRE_COLUMNS: Final[tuple[Column, ...]] = (
     _c("Ngày sinh con nhỏ nhất", "cadre.family.youngest_child_date_of_birth", "date", "Youngest child's date of birth"),
     _c("Mang thai", "cadre.family.pregnant", "bool", "Pregnant"),
     _c("Nuôi con một mình", "cadre.family.sole_carer", "bool", "Man raising a child alone"),
+    _c("Lý do nuôi con một mình", "cadre.family.sole_carer_reason", "code", "Why: Vợ chết / Lý do khách quan khác (NĐ 170 Đ25.5đ)"),
+    _c("Nghỉ thai sản", "cadre.family.maternity_leave", "bool", "On maternity leave", "Đang nghỉ thai sản"),
+    _c("Hình thức (quá trình)", "cadre.rotation_history[].kind", "code", "Luân chuyển (default) or Biệt phái"),
     _c("Bắt đầu luân chuyển", "cadre.rotation_history[].start", "date", "Rotation start"),
     _c("Kết thúc luân chuyển", "cadre.rotation_history[].end", "date", "Rotation end"),
     _c("Luân chuyển từ", "cadre.rotation_history[].from_post", "text", "Rotated from (post)"),
@@ -196,6 +206,8 @@ MOVE_COLUMNS: Final[tuple[Column, ...]] = (
     _c("Cần tiếp nhận vào công chức", "move.requires_civil_service_intake", "bool", "Needs intake as a civil servant"),
     _c("Phù hợp vị trí việc làm", "move.job_position_fit", "bool", "Fits the job position"),
     _c("Nơi đi đã nhận xét, đánh giá", "move.sending_unit_assessed", "bool", "Sending unit has assessed"),
+    _c("Tự nguyện đề nghị", "move.own_request", "bool", "The person asked for the move (NĐ 170 Đ25.5đ, e)", "Tự nguyện"),
+    _c("Trường hợp khác do người đứng đầu quyết định", "move.head_other_bar", "bool", "The head names another case against the move (NĐ 170 Đ25.5g)"),
     _c("Ghi chú", "move.note", "text", "Note"),
 )  # fmt: skip
 
@@ -426,6 +438,9 @@ def _enum_fields() -> dict[str, type[CodedEnum]]:
     out["cadre.committee_memberships[].role"] = e.CommitteeRole
     out["cadre.disciplines[].kind"] = e.DisciplineKind
     out["move.kind"] = e.MoveKind
+    out["cadre.category"] = e.CadreCategory
+    out["cadre.family.sole_carer_reason"] = e.SoleCarerReason
+    out["cadre.rotation_history[].kind"] = e.MoveKind
     return out
 
 

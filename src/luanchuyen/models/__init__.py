@@ -11,6 +11,7 @@ from luanchuyen.models.cadre import (
     RotationRecord,
 )
 from luanchuyen.models.enums import (
+    CadreCategory,
     CommitteeRole,
     DegreeLevel,
     DisciplineForm,
@@ -23,6 +24,7 @@ from luanchuyen.models.enums import (
     PoliticalTheory,
     PostRole,
     Rating,
+    SoleCarerReason,
     TitleCode,
 )
 from luanchuyen.models.move import Move
@@ -30,6 +32,7 @@ from luanchuyen.models.position import Position
 
 __all__ = [
     "Cadre",
+    "CadreCategory",
     "CommitteeMembership",
     "CommitteeRole",
     "CurrentPost",
@@ -51,5 +54,6 @@ __all__ = [
     "PostRole",
     "Rating",
     "RotationRecord",
+    "SoleCarerReason",
     "TitleCode",
 ]

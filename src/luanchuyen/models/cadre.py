@@ -10,6 +10,8 @@ from pydantic_core import PydanticCustomError
 
 from luanchuyen.models._types import MODEL_CONFIG, Text, VnDate
 from luanchuyen.models.enums import (
+    CadreCategory,
+    CadreCategoryField,
     CommitteeRoleField,
     DegreeLevelField,
     DisciplineFormField,
@@ -18,12 +20,15 @@ from luanchuyen.models.enums import (
     FillMethodField,
     GenderField,
     LevelField,
+    MoveKind,
+    MoveKindField,
     PlanningStatus,
     PlanningStatusField,
     PoliticalTheoryField,
     PostRole,
     PostRoleField,
     RatingField,
+    SoleCarerReasonField,
     TitleCodeField,
 )
 
@@ -126,6 +131,26 @@ class Family(BaseModel):
     sole_carer: bool | None = Field(
         None, description="Nam nuôi con một mình (NĐ 59 Đ39) / man raising a child alone"
     )
+    sole_carer_reason: SoleCarerReasonField | None = Field(
+        None,
+        description=(
+            "Lý do nam nuôi con dưới 36 tháng một mình: vợ chết hoặc lý do khách quan khác "
+            "(NĐ 170 Đ25.5đ) / why the man raises the child alone"
+        ),
+    )
+    maternity_leave: bool | None = Field(
+        None, description="Đang nghỉ chế độ thai sản / on maternity leave"
+    )
+
+    @model_validator(mode="after")
+    def _reason(self) -> Self:
+        if self.sole_carer_reason is not None and self.sole_carer is False:
+            raise PydanticCustomError(
+                "inconsistent",
+                "Có lý do nuôi con một mình nhưng 'nuôi con một mình' là không / "
+                "a sole-carer reason is given but sole_carer is false",
+            )
+        return self
 
 
 class RotationRecord(BaseModel):
@@ -133,6 +158,10 @@ class RotationRecord(BaseModel):
 
     model_config = MODEL_CONFIG
 
+    kind: MoveKindField = Field(
+        MoveKind.LUAN_CHUYEN,
+        description="Luân chuyển (mặc định) hay biệt phái / rotation (default) or secondment",
+    )
     from_post: Text | None = None
     to_post: Text | None = None
     start: VnDate
@@ -180,6 +209,20 @@ class Cadre(BaseModel):
     ethnic_minority: bool | None = Field(None, description="Dân tộc thiểu số / ethnic minority")
     party_member: bool | None = Field(None, description="Đảng viên / Party member")
     civil_servant: bool | None = Field(None, description="Là công chức / is a civil servant")
+    category: CadreCategoryField | None = Field(
+        None,
+        description=(
+            "Cán bộ, công chức hay viên chức (chọn quy tắc nhà nước ràng buộc) / cadre, civil "
+            "servant or public employee (chooses the state rules that bind)"
+        ),
+    )
+    elected: bool | None = Field(
+        None,
+        description=(
+            "Giữ chức vụ do bầu cử theo nhiệm kỳ (mặc định theo cách giao chức vụ hiện tại) / "
+            "holds an elected term post (default: from the current post's fill method)"
+        ),
+    )
     current_post: CurrentPost | None = None
     local_origin: bool | None = Field(None, description="Người địa phương / local person")
     consecutive_terms_as_head: int | None = Field(
@@ -188,8 +231,47 @@ class Cadre(BaseModel):
     committee_memberships: list[CommitteeMembership] | None = None
     planning: list[PlanningEntry] | None = None
     disciplines: list[Discipline] | None = None
-    under_disciplinary_review: bool | None = None
-    under_investigation: bool | None = None
+    under_disciplinary_review: bool | None = Field(
+        None, description="Đang bị xem xét, xử lý kỷ luật / under consideration for discipline"
+    )
+    under_investigation: bool | None = Field(
+        None,
+        description=(
+            "Đang bị thanh tra, kiểm tra, điều tra, truy tố, xét xử / under inspection, check, "
+            "investigation, prosecution or trial"
+        ),
+    )
+    criminal_proceedings: bool | None = Field(
+        None,
+        description=(
+            "Đang bị truy cứu trách nhiệm hình sự (điều tra, truy tố, xét xử); mặc định: không khi "
+            "'đang bị điều tra' là không / prosecuted, investigated or on trial"
+        ),
+    )
+    serious_illness: bool | None = Field(
+        None,
+        description=(
+            "Đang điều trị bệnh hiểm nghèo, bệnh cần chữa trị dài ngày (danh mục Bộ Y tế) / "
+            "treated for a serious illness"
+        ),
+    )
+    long_term_study: bool | None = Field(
+        None, description="Đang đi học dài hạn / on long-term study"
+    )
+    currently_seconded: bool | None = Field(
+        None,
+        description=(
+            "Đang được biệt phái (mặc định: suy ra từ quá trình công tác khi có) / currently "
+            "seconded (default: from the rotation history when recorded)"
+        ),
+    )
+    special_hardship: bool | None = Field(
+        None,
+        description=(
+            "Có hoàn cảnh đặc biệt khó khăn được thủ trưởng cơ quan xác nhận / especially "
+            "difficult circumstances certified by the head of the body"
+        ),
+    )
     ratings: dict[int, RatingField] | None = Field(
         None, description="Xếp loại theo năm / annual ratings by year"
     )
@@ -221,6 +303,22 @@ class Cadre(BaseModel):
         if self.date_of_birth.year < 1900:
             raise PydanticCustomError(
                 "implausible_age", "Năm sinh trước 1900 / birth year before 1900"
+            )
+        if self.criminal_proceedings and self.under_investigation is False:
+            raise PydanticCustomError(
+                "inconsistent",
+                "Đang bị truy cứu trách nhiệm hình sự nhưng 'đang bị điều tra' là không / "
+                "criminal proceedings but under_investigation is false",
+            )
+        if (
+            self.category is not None
+            and self.civil_servant is not None
+            and self.civil_servant != (self.category is CadreCategory.CONG_CHUC)
+        ):
+            raise PydanticCustomError(
+                "inconsistent",
+                "Phân loại cán bộ/công chức/viên chức mâu thuẫn với trường 'công chức' / "
+                "category contradicts civil_servant",
             )
         for d in self.disciplines or ():
             if d.effective_date and d.effective_date < d.decision_date:

@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 from luanchuyen.errors import InputError
 
 __all__ = [
+    "CadreCategory",
     "CodedEnum",
     "CommitteeRole",
     "DegreeLevel",
@@ -31,6 +32,7 @@ __all__ = [
     "PoliticalTheory",
     "PostRole",
     "Rating",
+    "SoleCarerReason",
     "TitleCode",
     "fold",
     "parse_gender",
@@ -173,13 +175,47 @@ class MoveKind(CodedEnum):
     DIEU_DONG = "dieu_dong"
     BIET_PHAI = "biet_phai"
     CHUYEN_DOI_VI_TRI = "chuyen_doi_vi_tri"
+    #: Thay đổi vị trí việc làm (NĐ 170/2025 Đ23), not the NĐ 59 periodic post change.
+    THAY_DOI_VI_TRI_VIEC_LAM = "thay_doi_vi_tri_viec_lam"
     __aliases__: ClassVar[dict[str, str]] = {
         "rotation": "luan_chuyen", "transfer": "dieu_dong", "secondment": "biet_phai",
         "post_change": "chuyen_doi_vi_tri", "chuyen_doi_vi_tri_cong_tac": "chuyen_doi_vi_tri",
+        "job_position_change": "thay_doi_vi_tri_viec_lam",
     }  # fmt: skip
     __label_vi__: ClassVar[dict[str, str]] = {
         "luan_chuyen": "Luân chuyển", "dieu_dong": "Điều động", "biet_phai": "Biệt phái",
         "chuyen_doi_vi_tri": "Chuyển đổi vị trí công tác",
+        "thay_doi_vi_tri_viec_lam": "Thay đổi vị trí việc làm",
+    }  # fmt: skip
+
+
+class CadreCategory(CodedEnum):
+    """Cán bộ, công chức hay viên chức / the person's category in state law."""
+
+    CAN_BO = "can_bo"
+    CONG_CHUC = "cong_chuc"
+    VIEN_CHUC = "vien_chuc"
+    __aliases__: ClassVar[dict[str, str]] = {
+        "cadre": "can_bo", "elected_official": "can_bo",
+        "civil_servant": "cong_chuc", "public_employee": "vien_chuc",
+    }  # fmt: skip
+    __label_vi__: ClassVar[dict[str, str]] = {
+        "can_bo": "Cán bộ", "cong_chuc": "Công chức", "vien_chuc": "Viên chức",
+    }  # fmt: skip
+
+
+class SoleCarerReason(CodedEnum):
+    """Vì sao nam nuôi con dưới 36 tháng một mình (NĐ 170 Đ25.5đ) / why a man raises a child alone."""
+
+    VO_CHET = "vo_chet"
+    LY_DO_KHACH_QUAN = "ly_do_khach_quan"
+    __aliases__: ClassVar[dict[str, str]] = {
+        "vo_mat": "vo_chet", "wife_died": "vo_chet",
+        "khac": "ly_do_khach_quan", "other": "ly_do_khach_quan",
+        "ly_do_khach_quan_khac": "ly_do_khach_quan",
+    }  # fmt: skip
+    __label_vi__: ClassVar[dict[str, str]] = {
+        "vo_chet": "Vợ chết", "ly_do_khach_quan": "Lý do khách quan khác",
     }  # fmt: skip
 
 
@@ -368,3 +404,5 @@ CommitteeRoleField = Annotated[CommitteeRole, _pydantic_parser(CommitteeRole)]
 DegreeLevelField = Annotated[DegreeLevel, _pydantic_parser(DegreeLevel)]
 PoliticalTheoryField = Annotated[PoliticalTheory, _pydantic_parser(PoliticalTheory)]
 TitleCodeField = Annotated[TitleCode, _pydantic_parser(TitleCode)]
+CadreCategoryField = Annotated[CadreCategory, _pydantic_parser(CadreCategory)]
+SoleCarerReasonField = Annotated[SoleCarerReason, _pydantic_parser(SoleCarerReason)]

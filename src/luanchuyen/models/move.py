@@ -53,6 +53,17 @@ class Move(BaseModel):
     sending_unit_assessed: bool | None = Field(
         None, description="Nơi đi đã nhận xét, đánh giá (Chi Lăng S1) / sending unit assessed"
     )
+    own_request: bool | None = Field(
+        None,
+        description=("Cán bộ tự nguyện đề nghị (NĐ 170 Đ25.5đ, e) / the person asked for the move"),
+    )
+    head_other_bar: bool | None = Field(
+        None,
+        description=(
+            "Người đứng đầu xác định thuộc trường hợp khác không điều động, biệt phái (NĐ 170 "
+            "Đ25.5g) / the competent head names another case against the move"
+        ),
+    )
     note: Text | None = None
 
     @model_validator(mode="after")

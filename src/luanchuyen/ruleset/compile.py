@@ -108,8 +108,8 @@ def check_pack_name(name: str) -> str:
 def compile_rule(rule: LoadedRule, params: Mapping[str, Any]) -> CompiledRule:
     """Compile one rule with the parameter values given: the only rule compiler.
 
-    The move kinds are folded into the applicability condition and every ``param`` is
-    replaced by its value.
+    The move kinds (and the categories the rule ``binds``) are folded into the
+    applicability condition and every ``param`` is replaced by its value.
 
     Raises:
         RuleFileError: ``unknown_parameter`` or ``type_mismatch`` when a parameter is missing
@@ -118,8 +118,11 @@ def compile_rule(rule: LoadedRule, params: Mapping[str, Any]) -> CompiledRule:
     where = f"{rule.file}:{rule.id}"
     kinds = Compare("move_kind", "in", tuple(k.value for k in rule.spec.kinds))
     applies: Condition = kinds
+    if rule.spec.binds is not None:  # who the rule binds: unknown category → unknown
+        binds = tuple(c.value for c in rule.spec.binds)
+        applies = All((kinds, Compare("cadre_category", "in", binds)))
     if rule.applies_when is not None:
-        applies = All((kinds, resolve(rule.applies_when, params, where=where)))
+        applies = All((applies, resolve(rule.applies_when, params, where=where)))
     exc = rule.exception_when
     test = resolve(rule.require, params, where=where)
     return CompiledRule(

@@ -200,6 +200,8 @@ class LoadedRule:
     applies_when: Condition | None
     require: Condition
     exception_when: Condition | None
+    #: ``dang`` or ``nha_nuoc``: the rule's own ``system``, else its pack's (None: not said).
+    system: str | None = None
 
     @property
     def id(self) -> str:
@@ -374,7 +376,7 @@ def build_pack(src: PackSource) -> Pack:
         digest.update(rf.content)
         for raw in rf.rules:
             label = raw.label
-            rules.append(_load_rule(raw.data, meta.id, str(rf.path), label))
+            rules.append(_load_rule(raw.data, meta.id, str(rf.path), label, meta.system))
             if label in seen:
                 raise RuleFileError(
                     "duplicate_id",
@@ -387,7 +389,9 @@ def build_pack(src: PackSource) -> Pack:
     return Pack(meta, src.root, tuple(rules), digest.hexdigest(), src.test_files)
 
 
-def _load_rule(item: Any, pack_id: str, file: str, label: str) -> LoadedRule:
+def _load_rule(
+    item: Any, pack_id: str, file: str, label: str, system: str | None = None
+) -> LoadedRule:
     if not isinstance(item, dict):
         raise RuleFileError(
             "rule_schema",
@@ -412,7 +416,7 @@ def _load_rule(item: Any, pack_id: str, file: str, label: str) -> LoadedRule:
     applies = cond(spec.applies_when, "applies_when") if spec.applies_when is not None else None
     require = cond(spec.require, "require")
     exc_when = cond(spec.exception.when, "exception.when") if spec.exception else None
-    return LoadedRule(spec, pack_id, file, applies, require, exc_when)
+    return LoadedRule(spec, pack_id, file, applies, require, exc_when, spec.system or system)
 
 
 def default_rules_dir() -> Path:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from luanchuyen.models.enums import MoveKind
+from luanchuyen.models.enums import CadreCategory, MoveKind
 
 __all__ = [
     "Citation",
@@ -19,11 +19,14 @@ __all__ = [
     "Parameter",
     "RuleSpec",
     "SourceTag",
+    "System",
     "Text2",
 ]
 
 Effect = Literal["block", "review", "warn", "priority", "info"]
 SourceTag = Literal["V", "V-2", "R", "I"]
+#: The system a rule comes from: the Party's (Đảng) or the State's (Nhà nước).
+System = Literal["dang", "nha_nuoc"]
 _CFG = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -84,6 +87,9 @@ class PackMeta(BaseModel):
     localities: list[str] = Field(default_factory=list)
     extends: list[str] = Field(default_factory=list)
     overrides: list[str] = Field(default_factory=list)
+    system: System | None = Field(
+        None, description="Hệ thống mặc định của các quy tắc / default system"
+    )
     parameters: dict[str, Parameter] = Field(default_factory=dict)
 
 
@@ -123,10 +129,21 @@ class RuleSpec(BaseModel):
     citation: Citation
     overrides: bool = False
     authority: Text2 | None = None
+    system: System | None = Field(None, description="dang / nha_nuoc (mặc định: của bộ)")
+    binds: list[CadreCategory] | None = Field(
+        None, min_length=1, description="Chỉ ràng buộc các loại: can_bo, cong_chuc, vien_chuc"
+    )
 
     @field_validator("kinds", mode="before")
     @classmethod
     def _kinds(cls, value: Any) -> Any:
         if isinstance(value, list):
             return [MoveKind.parse(v, field="kinds") for v in value]
+        return value
+
+    @field_validator("binds", mode="before")
+    @classmethod
+    def _binds(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [CadreCategory.parse(v, field="binds") for v in value]
         return value

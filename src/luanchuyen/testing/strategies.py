@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from luanchuyen.dates import add_months
 from luanchuyen.models import (
     Cadre,
+    CadreCategory,
     CommitteeRole,
     DegreeLevel,
     DisciplineForm,
@@ -42,6 +43,7 @@ from luanchuyen.models import (
     Position,
     PostRole,
     Rating,
+    SoleCarerReason,
     TitleCode,
 )
 
@@ -322,6 +324,7 @@ def _rotation(draw: st.DrawFn, lo: date, hi: date) -> dict[str, Any]:
         y: _pick(draw, list(Rating)) for y in range(start.year, last + 1) if not _none(draw, 0.4)
     }
     return {
+        "kind": _pick(draw, (MoveKind.LUAN_CHUYEN,) * 3 + (MoveKind.BIET_PHAI,)),
         "from_post": _title(draw, Level.XA if start >= TWO_TIER else Level.HUYEN)[2],
         "to_post": _title(draw, Level.XA)[2],
         "start": start,
@@ -334,11 +337,16 @@ def _family(draw: st.DrawFn, gender: Gender, born: date, day: date) -> dict[str,
     woman = gender is Gender.NU
     child_dob = _maybe(draw, lambda: _date(draw, _years(born, 18), day), 0.4)
     has_children = True if child_dob is not None else _maybe(draw, lambda: draw(_BOOL), 0.3)
+    sole_carer = None if woman else _maybe(draw, lambda: draw(_BOOL), 0.5)
     return {
         "pregnant": _maybe(draw, lambda: draw(_BOOL) if woman else False, 0.3),
+        "maternity_leave": _maybe(draw, lambda: draw(_BOOL) if woman else False, 0.4),
         "has_children": has_children,
         "youngest_child_date_of_birth": child_dob,
-        "sole_carer": None if woman else _maybe(draw, lambda: draw(_BOOL), 0.5),
+        "sole_carer": sole_carer,
+        "sole_carer_reason": None
+        if woman or sole_carer is False
+        else _maybe(draw, lambda: _pick(draw, list(SoleCarerReason)), 0.6),
     }
 
 
@@ -360,6 +368,12 @@ def cadres(draw: st.DrawFn, as_of: date | None = None) -> Cadre:
         dob = str(born.year)
     ethnicity = _maybe(draw, lambda: _pick(draw, _ETHNICITIES), 0.3)
     levels = _levels(day)
+    civil = _maybe(draw, lambda: draw(_BOOL), 0.3)
+    categories = {
+        True: [CadreCategory.CONG_CHUC],
+        False: [CadreCategory.CAN_BO, CadreCategory.VIEN_CHUC],
+    }
+    probed = _maybe(draw, lambda: draw(_PERCENT) >= 85, 0.3)
     data: dict[str, Any] = {
         "id": f"{_pick(draw, ('LS', 'HN', 'CB'))}-{_int(draw, 100, 999999):06d}",
         "name": name,
@@ -369,7 +383,11 @@ def cadres(draw: st.DrawFn, as_of: date | None = None) -> Cadre:
         "ethnicity": ethnicity[0] if ethnicity else None,
         "ethnic_minority": ethnicity[1] if ethnicity else _maybe(draw, lambda: draw(_BOOL), 0.5),
         "party_member": _maybe(draw, lambda: _pick(draw, (True, True, True, False)), 0.2),
-        "civil_servant": _maybe(draw, lambda: draw(_BOOL), 0.3),
+        "civil_servant": civil,
+        "category": _maybe(
+            draw, lambda: _pick(draw, categories.get(civil, list(CadreCategory))), 0.4
+        ),
+        "elected": _maybe(draw, lambda: draw(_BOOL), 0.7),
         "current_post": _maybe(draw, lambda: _current_post(draw, day, adult), 0.15),
         "local_origin": _maybe(draw, lambda: draw(_BOOL), 0.4),
         "consecutive_terms_as_head": _maybe(draw, lambda: _int(draw, 0, 3), 0.5),
@@ -385,7 +403,14 @@ def cadres(draw: st.DrawFn, as_of: date | None = None) -> Cadre:
         "planning": _list(draw, lambda: _planning(draw, levels, adult, day), 2),
         "disciplines": _list(draw, lambda: _discipline(draw, adult, day), 2, 0.2),
         "under_disciplinary_review": _maybe(draw, lambda: draw(_PERCENT) >= 85, 0.3),
-        "under_investigation": _maybe(draw, lambda: draw(_PERCENT) >= 85, 0.3),
+        "under_investigation": probed,
+        "criminal_proceedings": _maybe(
+            draw, lambda: False if probed is False else draw(_BOOL), 0.6
+        ),
+        "serious_illness": _maybe(draw, lambda: draw(_PERCENT) >= 90, 0.4),
+        "long_term_study": _maybe(draw, lambda: draw(_PERCENT) >= 90, 0.4),
+        "currently_seconded": _maybe(draw, lambda: draw(_PERCENT) >= 90, 0.6),
+        "special_hardship": _maybe(draw, lambda: draw(_PERCENT) >= 90, 0.4),
         "ratings": _maybe(
             draw,
             lambda: {
@@ -465,6 +490,8 @@ def moves(draw: st.DrawFn, as_of: date | None = None) -> Move:
         "requires_civil_service_intake": _maybe(draw, lambda: draw(_BOOL), 0.6),
         "job_position_fit": _maybe(draw, lambda: draw(_BOOL), 0.4),
         "sending_unit_assessed": _maybe(draw, lambda: draw(_BOOL), 0.4),
+        "own_request": _maybe(draw, lambda: draw(_BOOL), 0.5),
+        "head_other_bar": _maybe(draw, lambda: draw(_PERCENT) >= 90, 0.6),
         "note": _maybe(draw, lambda: _pick(draw, _NOTES), 0.7),
     }
     return Move.model_validate(data)
