@@ -74,6 +74,11 @@ def test_rules_carry_their_system() -> None:
     systems = {r.id: r.source.system for r in rules.compiled(date(2026, 3, 1)).rules}
     assert systems["nd170_bar_family"] == "nha_nuoc"
     assert systems["vc_secondment_max_3y"] == "nha_nuoc"
+    # qd65 is the Party pack; the state rules it carries say so one by one
+    assert systems["min_remaining_service_10y"] == "dang"
+    assert systems["post_change_deferral"] == "nha_nuoc"
+    assert systems["past_retirement"] == "nha_nuoc"
+    assert set(systems.values()) == {"dang", "nha_nuoc"}
 
 
 def test_binds_compiles_into_applicability() -> None:
