@@ -40,7 +40,9 @@ def _civil_servant(**overrides: Any) -> dict[str, Any]:
 
 
 def _transfer(**overrides: Any) -> dict[str, Any]:
-    return base_move(kind="dieu_dong", own_request=False, head_other_bar=False, **overrides)
+    target = {"title": "Công chức xã B", "title_code": "cong_chuc", "level": "xa", "vacant": True}
+    known: dict[str, Any] = {"kind": "dieu_dong", "own_request": False, "target": target}
+    return base_move(**{**known, **overrides})
 
 
 def test_state_pack_is_in_the_default_rules() -> None:
@@ -238,3 +240,30 @@ def test_columnar_twin_on_the_pack_cases() -> None:
             got = cols.row(i)
             assert got == dict(want), case.name
             assert {k: type(v) for k, v in got.items()} == {k: type(v) for k, v in want.items()}
+
+
+def test_decision_shows_each_system_and_which_binds() -> None:
+    child = {**base_cadre()["family"], "maternity_leave": False}
+    child.update(has_children=True, youngest_child_date_of_birth="01/07/2024")
+    post = {
+        "title": "Công chức xã",
+        "title_code": "cong_chuc",
+        "level": "xa",
+        "since": "01/01/2022",
+    }
+    cadre = _civil_servant(gender="nu", family=child, current_post=post)
+    decision = lc.evaluate(cadre, _transfer(), as_of="01/03/2026")
+    by = {s.system: s for s in decision.systems}
+    assert by["nha_nuoc"].verdict.value == "not_eligible" and by["nha_nuoc"].binds is True
+    assert "nd170_bar_family" in by["nha_nuoc"].rules
+    assert by["dang"].verdict.value == "eligible"
+    assert decision.verdict.value == "not_eligible"
+    assert decision.criterion("nd170_bar_family").system == "nha_nuoc"
+    assert "Nhà nước (ràng buộc): Không đủ điều kiện" in decision.explain()
+    # a viên chức: the civil-servant bars do not bind her, the system still does (other rules)
+    vc = lc.evaluate({**cadre, "category": "vien_chuc"}, _transfer(), as_of="01/03/2026")
+    assert vc.criterion("nd170_bar_family").outcome.value == "not_applicable"
+    # category unknown: the state system's binding is unknown, never false
+    unknown = {k: v for k, v in cadre.items() if k != "category"}
+    d = lc.evaluate(unknown, _transfer(), as_of="01/03/2026")
+    assert {s.system: s for s in d.systems}["nha_nuoc"].verdict.value == "unknown"

@@ -32,11 +32,13 @@ from luanchuyen.verdict import (
 )
 
 __all__ = [
+    "SYSTEM_LABELS",
     "CriterionResult",
     "Decision",
     "Outcome",
     "Provenance",
     "RuleStates",
+    "SystemVerdict",
     "Verdict",
     "assemble",
     "criterion_result",
@@ -65,6 +67,7 @@ class CriterionResult(BaseModel):
     citation: Citation
     missing_facts: list[str] = Field(default_factory=list)
     facts_used: dict[str, FactValue] = Field(default_factory=dict)
+    system: str | None = Field(None, description="dang / nha_nuoc: the system the rule comes from")
 
     @property
     def source_tag(self) -> str:
@@ -84,6 +87,31 @@ class Provenance(BaseModel):
     backend: str
     as_of: date
     reference_date: date
+
+
+#: The systems a rule may come from, in display order, with their labels.
+SYSTEM_LABELS: Mapping[str, Text2] = {
+    "dang": Text2(vi="Đảng", en="Party"),
+    "nha_nuoc": Text2(vi="Nhà nước", en="State"),
+}
+
+
+class SystemVerdict(BaseModel):
+    """The verdict of one system's rules (Đảng or Nhà nước) and whether the system binds.
+
+    The verdict is :func:`luanchuyen.verdict.combine` over that system's rules alone. The
+    system binds when one of its constraints (block or review) applies to the case, does not
+    when none can apply, and is unknown otherwise (for example an unknown category).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    system: str
+    label: Text2
+    verdict: Verdict
+    possible_verdicts: list[Verdict]
+    binds: bool | None
+    rules: list[str]
 
 
 class Decision(BaseModel):
@@ -122,6 +150,10 @@ class Decision(BaseModel):
     facts: dict[str, FactValue]
     context: dict[str, Any] = Field(default_factory=dict)
     provenance: Provenance
+    systems: list[SystemVerdict] = Field(
+        default_factory=list,
+        description="The verdict of each system (Đảng, Nhà nước) and whether it binds",
+    )
 
     def criterion(self, rule_id: str) -> CriterionResult:
         """The result of one rule, by id."""
@@ -240,6 +272,7 @@ def criterion_result(
         citation=spec.citation,
         missing_facts=missing,
         facts_used={n: facts[n] for n in sorted(used_names) if n in facts},
+        system=rule.source.system,
     )
 
 
@@ -266,12 +299,11 @@ def assemble(
         criterion_result(r, st, derived, compiled.params)
         for r, st in zip(rules, rule_states, strict=True)
     ]
-    combination = combine(
-        [
-            rule_severities(r.effect, _exception_effect(r), st)
-            for r, st in zip(rules, rule_states, strict=True)
-        ]
-    )
+    severities = [
+        rule_severities(r.effect, _exception_effect(r), st)
+        for r, st in zip(rules, rule_states, strict=True)
+    ]
+    combination = combine(severities)
     blocking = [c.rule_id for c in criteria if c.applied_effect == "block"]
     reviews = [c for c in criteria if c.applied_effect == "review"]
     priorities = [c for c in criteria if c.effect == "priority" and c.outcome is Outcome.PASS]
@@ -298,4 +330,34 @@ def assemble(
         facts=dict(sorted(derived.facts.items())),
         context=dict(sorted(derived.context.items())),
         provenance=provenance,
+        systems=_systems(rules, rule_states, severities),
     )
+
+
+def _systems(
+    rules: tuple[CompiledRule, ...], states: list[RuleStates], severities: list[Any]
+) -> list[SystemVerdict]:
+    """Each system's verdict: the one rule of combination over its own rules."""
+    out: list[SystemVerdict] = []
+    for name, label in SYSTEM_LABELS.items():
+        idx = [i for i, r in enumerate(rules) if r.source.system == name]
+        if not idx:
+            continue
+        combined = combine([severities[i] for i in idx])
+        applies = [states[i][0] for i in idx if rules[i].effect in ("block", "review")]
+        binds = (
+            True
+            if any(a is True for a in applies)
+            else (False if all(a is False for a in applies) else None)
+        )
+        out.append(
+            SystemVerdict.model_construct(
+                system=name,
+                label=label,
+                verdict=combined.verdict,
+                possible_verdicts=list(combined.possible),
+                binds=binds,
+                rules=[rules[i].id for i in idx],
+            )
+        )
+    return out

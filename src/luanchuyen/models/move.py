@@ -57,11 +57,12 @@ class Move(BaseModel):
         None,
         description=("Cán bộ tự nguyện đề nghị (NĐ 170 Đ25.5đ, e) / the person asked for the move"),
     )
-    head_other_bar: bool | None = Field(
-        None,
+    head_other_bar: bool = Field(
+        False,
         description=(
-            "Người đứng đầu xác định thuộc trường hợp khác không điều động, biệt phái (NĐ 170 "
-            "Đ25.5g) / the competent head names another case against the move"
+            "Người đứng đầu đã xác định thuộc trường hợp khác không điều động, biệt phái (NĐ 170 "
+            "Đ25.5g; mặc định: chưa xác định) / the competent head has named another case "
+            "against the move (default: none named)"
         ),
     )
     note: Text | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from luanchuyen.render.labels import label
 
@@ -26,6 +26,8 @@ _LABELS = {
         "basis": "Căn cứ",
         "rules": "Bộ quy tắc",
         "skipped": "tiêu chí không áp dụng",
+        "systems": "Theo từng hệ thống",
+        "binds": {True: "ràng buộc", False: "không ràng buộc", None: "chưa rõ có ràng buộc không"},
     },
     "en": {
         "move": "Move",
@@ -40,6 +42,8 @@ _LABELS = {
         "basis": "Basis",
         "rules": "Rule packs",
         "skipped": "criteria not applicable",
+        "systems": "By system",
+        "binds": {True: "binds", False: "does not bind", None: "binding unknown"},
     },
 }
 
@@ -64,6 +68,13 @@ def render_decision(
         lines.append(f"  {lab['possible']}: {options}")
         for rule_id, facts in d.settling_facts.items():
             lines.append(f"  {lab['settle']} {rule_id}: {', '.join(facts) or '—'}")
+    if d.systems:
+        binds: Any = lab["binds"]
+        parts = [
+            f"{getattr(sv.label, lang)} ({binds[sv.binds]}): {label('verdict', sv.verdict, lang)}"
+            for sv in d.systems
+        ]
+        lines.append(f"  {lab['systems']}: " + "; ".join(parts))
     for title, items in ((lab["priority"], d.priority_reasons), (lab["warnings"], d.warnings)):
         for t in items:
             lines.append(f"  [{title}] {getattr(t, lang)}")

@@ -491,7 +491,7 @@ def moves(draw: st.DrawFn, as_of: date | None = None) -> Move:
         "job_position_fit": _maybe(draw, lambda: draw(_BOOL), 0.4),
         "sending_unit_assessed": _maybe(draw, lambda: draw(_BOOL), 0.4),
         "own_request": _maybe(draw, lambda: draw(_BOOL), 0.5),
-        "head_other_bar": _maybe(draw, lambda: draw(_PERCENT) >= 90, 0.6),
+        "head_other_bar": draw(_PERCENT) >= 90,
         "note": _maybe(draw, lambda: _pick(draw, _NOTES), 0.7),
     }
     return Move.model_validate(data)
