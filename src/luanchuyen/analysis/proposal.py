@@ -52,6 +52,7 @@ from luanchuyen.analysis._assignment import (
     Candidate,
     Conflict,
     Solution,
+    SolverName,
     Stage,
     Target,
     TargetOutcome,
@@ -81,6 +82,7 @@ __all__ = [
     "Candidate",
     "Conflict",
     "Plan",
+    "SolverName",
     "Target",
     "TargetOutcome",
     "UnfilledPost",
@@ -256,6 +258,7 @@ class Plan:
     pairs_evaluated: int
     seconds: float
     allow_review: bool = False
+    solver: str = "highs"
 
     # ----------------------------------------------------------------- text
     def conflict_text(self, conflict: Conflict) -> str:
@@ -439,6 +442,7 @@ class Plan:
                     {"Mục": "Ngày đánh giá", "Giá trị": f"{self.as_of:%d/%m/%Y}"},
                     {"Mục": "Bộ quy tắc", "Giá trị": ", ".join(self.packs)},
                     {"Mục": "Kết quả giải", "Giá trị": _STATUS_VI[self.status]},
+                    {"Mục": "Bộ giải", "Giá trị": _SOLVER_VI[self.solver]},
                     {"Mục": "Khoảng cách tới cận trên", "Giá trị": f"{self.gap:.4%}"},
                     {"Mục": "Số cặp đã xét", "Giá trị": self.pairs_evaluated},
                     {"Mục": "Số cặp được phép dùng", "Giá trị": len(self.candidates)},
@@ -460,6 +464,7 @@ class Plan:
             "as_of": self.as_of.isoformat(),
             "packs": list(self.packs),
             "status": self.status,
+            "solver": self.solver,
             "gap": self.gap,
             "stages": [
                 {
@@ -598,6 +603,10 @@ _ASSIGNMENT_HEADERS: Final = [
     "Vị trí dự kiến", "Đơn vị đến", "Hình thức", "Kết luận", "Tính vào chỉ tiêu", "Ưu tiên",
     "Thời gian công tác còn lại (tháng)", "Lý do",
 ]  # fmt: skip
+_SOLVER_VI: Final[Mapping[str, str]] = {
+    "highs": "HiGHS (quy hoạch nguyên tuyến tính)",
+    "cp-sat": "OR-Tools CP-SAT",
+}
 _STATUS_VI: Final[Mapping[str, str]] = {
     "optimal": "Tối ưu (đã chứng minh)",
     "feasible": "Tốt nhất tìm được trong thời gian cho phép",
@@ -756,6 +765,7 @@ def propose_plan(
     weights: Weights | None = None,
     time_limit: float = 30.0,
     workers: int = 2,
+    solver: SolverName = "highs",
     backend: BackendName = "vector",
     move: Mapping[str, Any] | None = None,
     alternatives: int = 3,
@@ -775,6 +785,8 @@ def propose_plan(
         weights: the weights of the last levels (:class:`Weights`).
         time_limit: seconds for the solver (all levels together).
         workers: CP-SAT search workers.
+        solver: ``"highs"`` (HiGHS, the default: proves 2,000 × 300 in seconds) or
+            ``"cp-sat"`` (OR-Tools CP-SAT).
         backend: the engine backend for the eligibility of every pair.
         move: other move fields for every pair (``planned_start``, ``decision_date``…).
         alternatives: how many next-best candidates to list per post.
@@ -856,6 +868,7 @@ def propose_plan(
         weights=weights,
         time_limit=max(0.5, time_limit),
         workers=workers,
+        solver=solver,
         body_leaders=leaders,
     )
     chosen = [cand_pairs[k] for k in solution.chosen]
@@ -913,6 +926,7 @@ def propose_plan(
         pairs_evaluated=len(pairs),
         seconds=time.perf_counter() - started,
         allow_review=allow_review,
+        solver=solution.solver,
     )
 
 
