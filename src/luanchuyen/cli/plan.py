@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
 from luanchuyen.cli import app
 from luanchuyen.errors import InputError, LuanChuyenError
+
+if TYPE_CHECKING:
+    from luanchuyen.analysis.proposal import SolverName
 
 _JSONL = {".jsonl", ".ndjson"}
 
@@ -103,6 +106,9 @@ def plan(
     hard_shares: Annotated[
         bool, typer.Option("--hard-shares", help="Tỷ lệ là ràng buộc cứng (mặc định: mục tiêu)")
     ] = False,
+    solver: Annotated[
+        str, typer.Option("--solver", help="Bộ giải: highs (mặc định) hoặc cp-sat")
+    ] = "highs",
     sheet: Annotated[str | None, typer.Option("--sheet", help="Trang tính của bảng cán bộ")] = None,
 ) -> None:
     """Đề xuất phương án bố trí cán bộ / propose a rotation plan (CP-SAT)."""
@@ -127,7 +133,7 @@ def plan(
         )
         result = propose_plan(
             cadre_data, post_data, as_of=day, rules=rs, allow_review=allow_review,
-            board=board, time_limit=time_limit,
+            board=board, time_limit=time_limit, solver=cast("SolverName", solver),
         )  # fmt: skip
         result.write(out)
     except LuanChuyenError as exc:
