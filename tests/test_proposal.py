@@ -218,3 +218,17 @@ def test_cli_plan_writes_the_workbook(tmp_path: Path) -> None:
          "--out", str(out), "--home-column", "Quê quán"],
     )  # fmt: skip
     assert bad.exit_code == 2 and "Quê quán" in bad.output
+
+
+def test_propose_plan_is_public() -> None:
+    assert lc.propose_plan is propose_plan
+    assert "propose_plan" in lc.__all__
+
+
+def test_the_notebook_builds_a_plan_from_the_bundled_sheets() -> None:
+    import nbformat
+
+    source = "\n".join(
+        c.source for c in nbformat.read(EXAMPLES / "notebook.ipynb", as_version=4).cells
+    )
+    assert "propose_plan(cadres, positions, as_of=AS_OF" in source and ".write(" in source
