@@ -63,7 +63,7 @@ def instances(draw: st.DrawFn) -> tuple[list[Candidate], list[Target], Board]:
                 label_vi="nữ",
                 label_en="women",
                 hard=draw(st.booleans()),
-            )  # fmt: skip
+            )
         )
     board = Board(
         max_per_sending_body=draw(st.one_of(st.none(), st.integers(1, 2))),
