@@ -60,7 +60,7 @@ from luanchuyen.analysis._assignment import (
     assign,
 )
 from luanchuyen.batch import evaluate_many
-from luanchuyen.dates import parse_vn_date
+from luanchuyen.dates import to_date
 from luanchuyen.errors import InputError
 from luanchuyen.models import Cadre, Level, Move, MoveKind, Position, PostRole, TitleCode
 from luanchuyen.models.enums import fold
@@ -632,7 +632,7 @@ def _models(
     data: Any, cls: type[Cadre] | type[Position], kind: Literal["cadre", "position"]
 ) -> tuple[list[Any], list[str], list[tuple[str, str, str]]]:
     """Models from models, mappings or a table; each unreadable row becomes an error entry."""
-    from luanchuyen.evaluation import input_error_from
+    from luanchuyen.models.validate import input_error_from
 
     out: list[Any] = []
     where: list[str] = []
@@ -798,7 +798,7 @@ def propose_plan(
     import time
 
     started = time.perf_counter()
-    day = as_of if isinstance(as_of, date) else parse_vn_date(as_of, field="as_of")
+    day = to_date(as_of, "as_of")
     board = board or BoardConstraints()
     weights = weights or Weights()
     compiled = rules.compiled(day)
@@ -816,7 +816,7 @@ def propose_plan(
             for kind in (MoveKind.LUAN_CHUYEN, MoveKind.DIEU_DONG)
         }
     except ValidationError as exc:
-        from luanchuyen.evaluation import input_error_from
+        from luanchuyen.models.validate import input_error_from
 
         raise input_error_from(exc, "move") from None
     pairs: list[tuple[Cadre, Move]] = []

@@ -113,12 +113,14 @@ def plan(
 ) -> None:
     """Đề xuất phương án bố trí cán bộ / propose a rotation plan (CP-SAT)."""
     from luanchuyen.analysis.proposal import BoardConstraints, propose_plan
-    from luanchuyen.dates import parse_vn_date
-    from luanchuyen.evaluation import load_rules
+    from luanchuyen.cli import split_pack_args
+    from luanchuyen.dates import to_date
+    from luanchuyen.ruleset.compile import RuleSet
 
     try:
-        day = parse_vn_date(as_of, field="--as-of")
-        rs = load_rules(*(rules or []), path=None, locality=locality)
+        day = to_date(as_of, "--as-of")
+        names, dirs = split_pack_args(rules)
+        rs = RuleSet.load(*names, locality=locality, pack_dirs=dirs)
         cadre_data = _read(cadres, "cadre", sheet)
         post_data = _read(posts, "position", None)
         board = BoardConstraints(
