@@ -593,7 +593,8 @@ def assign(
         targets: the plan's targets (counts from the rules, shares from the board).
         board: the board's hard limits.
         weights: the weights of the last levels (:class:`Weights`).
-        time_limit: seconds for all the levels together (each gets what is left).
+        time_limit: seconds for all the levels together (each gets what is left); the
+            conflict explanation, when needed, gets up to half as much again (at least 5 s).
         workers: CP-SAT search workers.
         solver: ``"highs"`` (default) or ``"cp-sat"``.
         explain_conflicts: when some targets are not met, find a small set that conflicts.
@@ -660,7 +661,8 @@ def assign(
     if explain_conflicts and any(not o.met for o in outcomes if not o.target.hard):
         # a fresh model: the levels' rows kept above would bias "how close can it get"
         fresh = _Model(candidates, targets, board, body_leaders)
-        deadline = max(run.deadline, time.perf_counter() + 1.0)
+        # the explanation gets its own budget: the levels may have used all of theirs
+        deadline = max(run.deadline, time.perf_counter() + max(5.0, time_limit / 2))
         conflicts = _conflicts(
             _Solver(fresh, solver, workers, deadline), [t for t in targets if not t.hard]
         )

@@ -10,7 +10,7 @@ the law for every move and meets the plan's targets whenever they can be met.
   pair (:func:`move_kind_for`): a change of level (district → commune leadership) is a
   *luân chuyển*, the same level between bodies or communes is an *điều động*; a post in the
   cadre's own body at the same level is no move at all and is left out.
-* **Targets come from the rules.** Each plan category of :mod:`luanchuyen.plan` with a
+* **Targets come from the rules.** Each plan category of :mod:`luanchuyen.analysis.plan` with a
   quota parameter (``quota_district_to_commune``, ``quota_lateral_transfers``) in force on
   the as-of date becomes a target; share parameters ``plan_min_share_women``,
   ``plan_min_share_ethnic_minority``, ``plan_min_share_under_40`` (per cent of the assigned)
@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import ValidationError
 
+from luanchuyen._edge import edge_function
 from luanchuyen.analysis._assignment import (
     Board,
     Candidate,
@@ -59,12 +60,12 @@ from luanchuyen.analysis._assignment import (
     Weights,
     assign,
 )
+from luanchuyen.analysis.plan import CATEGORIES, _category
 from luanchuyen.batch import evaluate_many
 from luanchuyen.dates import to_date
 from luanchuyen.errors import InputError
 from luanchuyen.models import Cadre, Level, Move, MoveKind, Position, PostRole, TitleCode
 from luanchuyen.models.enums import fold
-from luanchuyen.plan import CATEGORIES, _category
 from luanchuyen.ruleset.compile import CompiledRules, RuleSet
 
 if TYPE_CHECKING:
@@ -552,9 +553,8 @@ class Plan:
         The file is written beside its final name and renamed into place, so a reader never
         sees half a plan under that name.
         """
-        from luanchuyen.io.plan_workbook import write_plan
-
-        return write_plan(self, path)
+        written: Path = edge_function("luanchuyen.io.plan_workbook", "write_plan")(self, path)
+        return written
 
     def _repr_html_(self) -> str:
         status = _STATUS_VI[self.status] + (
@@ -638,10 +638,11 @@ def _models(
     where: list[str] = []
     errors: list[tuple[str, str, str]] = []
     if type(data).__name__ == "DataFrame":
-        # deferred: reading a table is the edge layer's job, as in batch.cross
-        from luanchuyen.io.tables import Layout, records
-
-        layout = Layout.resolve([str(c) for c in data.columns], kind)
+        # reading a table is the edge layer's job: reached by name (docs/architecture.md)
+        layout = edge_function("luanchuyen.io.tables", "Layout").resolve(  # type: ignore[attr-defined]
+            [str(c) for c in data.columns], kind
+        )
+        records = edge_function("luanchuyen.io.tables", "records")
         lines = [str(x) for x in data.index]
         for line, rec in zip(lines, records(data, kind), strict=True):
             if isinstance(rec, InputError):
