@@ -35,7 +35,7 @@ def split_pack_args(values: Sequence[str] | None) -> tuple[list[str], list[Path]
 
 def _register() -> None:
     import luanchuyen.cli.batch  # noqa: F401
-    from luanchuyen.cli import check, rules  # noqa: F401  (commands register on import)
+    from luanchuyen.cli import check, plan, rules  # noqa: F401  (commands register on import)
 
 
 def main() -> None:
