@@ -13,7 +13,6 @@ from typing import Any
 import pandas as pd
 import pytest
 
-import luanchuyen.batch as batch_mod
 import luanchuyen.batch._intake as intake_mod
 import luanchuyen.batch._rows as rows_mod
 from factories import base_cadre, base_move, example_data_module, row_outcomes

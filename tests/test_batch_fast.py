@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 import luanchuyen.batch as batch_pkg
-import luanchuyen.batch._intake as batch_mod
 import luanchuyen.batch._columnar as fast_mod
+import luanchuyen.batch._intake as batch_mod
 from factories import base_cadre, base_move, row_outcomes
 from luanchuyen import load_rules
 from luanchuyen.batch import evaluate_many
