@@ -16,8 +16,10 @@ what is shown keeps the original spelling:
    vocabulary with :mod:`rapidfuzz` (``fuzz.ratio``, never a token-set score, which rates "PCT
    UBND xã" 100 against both Chủ tịch and Phó Chủ tịch), lowering the confidence.
 4. **The catalogue** entries whose name parses to the same rank and body are the candidates;
-   one valid on the date is chosen (by ``fuzz.ratio`` of the rest of the text when several
-   share the rank and body). A combined text takes the catalogue's combined title when there is
+   one valid on the date and at the text's level is chosen (by ``fuzz.ratio`` of the rest of
+   the text against the entry's names when several share the rank and body). The catalogue
+   is :mod:`luanchuyen.models.titles` (two-tier commune titles from 01/07/2025, district
+   titles until 30/06/2025). A combined text takes the catalogue's combined title when there is
    one, else its highest post (with a note).
 
 Below :data:`THRESHOLD` the title stays unknown; the table readers then leave the title code
@@ -29,42 +31,25 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
 from rapidfuzz import fuzz, process
 
+from luanchuyen.models.enums import TitleCode
+from luanchuyen.models.titles import TitleCatalogue, TitleEntry
+
 __all__ = [
     "THRESHOLD",
-    "CatalogueEntry",
     "TitleMatch",
-    "default_catalogue",
     "match_title",
+    "match_title_cached",
 ]
 
 #: Confidence (0–100) from which a title is taken as recognised.
 THRESHOLD: Final = 85.0
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogueEntry:
-    """A title of the catalogue as the matcher sees it."""
-
-    code: str
-    name: str
-    level: str | None = None
-    valid_from: date | None = None
-    valid_to: date | None = None
-
-    def valid_on(self, day: date | None) -> bool:
-        """Whether the title exists on ``day`` (always, when no date is given)."""
-        if day is None:
-            return True
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +58,11 @@ class TitleMatch:
 
     Attributes:
         text: the text as written.
-        code: the title code, or ``None`` when not recognised.
-        name: the catalogue name of the code.
+        code: the title code (:class:`~luanchuyen.models.enums.TitleCode` value), or ``None``
+            when not recognised.
+        entry: the catalogue entry (``xa.pho_chu_tich_ubnd``…), see
+            :mod:`luanchuyen.models.titles`.
+        name: the catalogue name of the entry.
         level: ``xa``, ``huyen``, ``tinh``, ``trung_uong`` (from the text, else the catalogue).
         role: ``cap_truong``, ``cap_pho`` or ``khac`` (from the rank word).
         body: the body, as written ("Phòng Nội vụ huyện", "UBND xã Mai Sao").
@@ -85,6 +73,7 @@ class TitleMatch:
 
     text: str
     code: str | None
+    entry: str | None
     name: str | None
     level: str | None
     role: str | None
@@ -154,6 +143,9 @@ _RANKS: Final[tuple[tuple[tuple[str, ...], str, str], ...]] = tuple(
                 ("pho giam doc", "pho_giam_doc", "cap_pho"),
                 ("giam doc", "giam_doc", "cap_truong"),
                 ("pho chanh van phong", "pho_chanh_van_phong", "cap_pho"),
+                ("pho chu nhiem", "pho_chu_nhiem", "cap_pho"),
+                ("chu nhiem", "chu_nhiem", "cap_truong"),
+                ("chi huy truong", "cong_chuc", "khac"),
                 ("chanh van phong", "chanh_van_phong", "cap_truong"),
                 ("pho truong", "pho_truong", "cap_pho"),
                 ("truong", "truong", "cap_truong"),
@@ -232,7 +224,7 @@ _FUNCTIONS: Final[dict[tuple[str, str | None], str]] = {
     ("chu_tich", "mttq"): "chu_tich_mttq", ("pho_chu_tich", "mttq"): "pho_chu_tich_mttq",
     ("chu_tich", "doan_the"): "truong_doan_the", ("pho_chu_tich", "doan_the"): "pho_truong_doan_the",
     ("truong", "doan_the"): "truong_doan_the", ("pho_truong", "doan_the"): "pho_truong_doan_the",
-    ("chu_tich", "ubkt"): "chu_nhiem_ubkt",
+    ("chu_nhiem", "ubkt"): "chu_nhiem_ubkt", ("pho_chu_nhiem", "ubkt"): "pho_chu_nhiem_ubkt",
     ("giam_doc", "so"): "giam_doc_so", ("pho_giam_doc", "so"): "pho_giam_doc_so",
     ("giam_doc", None): "giam_doc_so", ("pho_giam_doc", None): "pho_giam_doc_so",
     ("giam_doc", "trung_tam"): "giam_doc_trung_tam",
@@ -450,66 +442,62 @@ def _function(p: _Parsed) -> tuple[str | None, float]:
 
 @dataclass(frozen=True, slots=True)
 class _Indexed:
-    entry: CatalogueEntry
-    functions: frozenset[str]
-    rest: str
+    entry: TitleEntry
+    rest: str  # the folded name and aliases after the rank word
 
 
 class _Catalogue:
-    def __init__(self, entries: Iterable[CatalogueEntry]) -> None:
-        self.entries = tuple(entries)
-        self.by_function: dict[frozenset[str], list[_Indexed]] = {}
-        for e in self.entries:
-            tokens, _ = _expand(_tokens(e.name))
-            parts = [_parse_part(e.name, p) for p in _split(tokens)]
-            funcs = [_function(p)[0] for p in parts]
-            if not funcs or any(f is None for f in funcs):
+    """The catalogue indexed by title code (what the rank and body of a text decide)."""
+
+    def __init__(self, cat: TitleCatalogue) -> None:
+        self.by_code: dict[str, list[_Indexed]] = {}
+        self.combined: dict[frozenset[str], str] = {}
+        for e in cat.entries:
+            if e.title_code is TitleCode.KHAC:
                 continue
-            key = frozenset(f for f in funcs if f is not None)
-            rest = " ".join(p.rest for p in parts)
-            self.by_function.setdefault(key, []).append(_Indexed(e, key, rest))
+            rests = []
+            for name in (e.vi, *e.aliases):
+                tokens, _ = _expand(_tokens(name))
+                parts = [_parse_part(name, g) for g in _split(tokens)]
+                rests.append(" ".join(p.rest for p in parts))
+                funcs = [_function(p)[0] for p in parts]
+                if len(parts) > 1 and all(funcs):
+                    self.combined[frozenset(f for f in funcs if f)] = e.title_code.value
+            self.by_code.setdefault(e.title_code.value, []).append(
+                _Indexed(e, " | ".join(r for r in rests if r))
+            )
 
     def best(
-        self, functions: frozenset[str], rest: str, level: str | None, day: date | None
-    ) -> tuple[CatalogueEntry, float] | None:
+        self, code: str, rest: str, level: str | None, day: date | None
+    ) -> tuple[TitleEntry, float] | None:
         found = [
             x
-            for x in self.by_function.get(functions, ())
-            if x.entry.valid_on(day) and (level is None or x.entry.level in {None, level})
+            for x in self.by_code.get(code, ())
+            if (day is None or x.entry.valid_on(day))
+            and (level is None or x.entry.level is None or x.entry.level.value == level)
         ]
         if not found:
             return None
-        if len(found) == 1:
-            return found[0].entry, 100.0
-        scored = [(x, fuzz.ratio(rest, x.rest) if x.rest else 50.0) for x in found]
-        scored.sort(key=lambda s: (-s[1], s[0].entry.level is None))
-        top = scored[0]
-        return top[0].entry, max(70.0, top[1]) if top[1] >= 60 else 80.0
-
-
-@functools.cache
-def default_catalogue() -> tuple[CatalogueEntry, ...]:
-    """The title catalogue the matcher uses by default.
-
-    The codes of :class:`luanchuyen.models.enums.TitleCode`, each named by its own code (the
-    codes are the folded titles, abbreviations included).
-    """
-    from luanchuyen.models.enums import TitleCode
-
-    return tuple(
-        CatalogueEntry(m.value, m.value.replace("_", " "))
-        for m in TitleCode
-        if m is not TitleCode.KHAC
-    )
+        specific = [x for x in found if x.entry.level is not None and level is not None]
+        pool = specific or [x for x in found if x.entry.level is None] or found
+        if len(pool) == 1:
+            return pool[0].entry, 100.0
+        scored = sorted(
+            pool,
+            key=lambda x: -max(fuzz.ratio(rest, r) for r in x.rest.split(" | ")) if rest else 0,
+        )
+        return scored[0].entry, 100.0
 
 
 @functools.cache
 def _default_index() -> _Catalogue:
-    return _Catalogue(default_catalogue())
+    from luanchuyen.models.titles import catalogue
+
+    return _Catalogue(catalogue())
 
 
-def _catalogue(entries: Sequence[CatalogueEntry] | None) -> _Catalogue:
-    return _default_index() if entries is None else _Catalogue(entries)
+def _catalogue(cat: TitleCatalogue | None) -> _Catalogue:
+    return _default_index() if cat is None else _Catalogue(cat)
 
 
 # --------------------------------------------------------------------------- matching
@@ -519,14 +507,14 @@ def match_title(
     text: str,
     *,
     on: date | None = None,
-    catalogue: Sequence[CatalogueEntry] | None = None,
+    catalogue: TitleCatalogue | None = None,
 ) -> TitleMatch:
     """Read a free-text title (see the module text).
 
     Args:
         text: the title as written.
         on: the date the title must be valid on (catalogue validity dates).
-        catalogue: the entries to match against (default :func:`default_catalogue`).
+        catalogue: the catalogue (default :func:`luanchuyen.models.titles.catalogue`).
 
     >>> m = match_title("PCT UBND xã Mai Sao")
     >>> m.code, m.role, m.level, m.locality
@@ -549,22 +537,39 @@ def match_title_cached(text: str, on: date | None = None) -> TitleMatch:
 
 def _single(text: str, p: _Parsed, loss: float, cat: _Catalogue, day: date | None) -> TitleMatch:
     func, conf = _function(p)
-    entry: CatalogueEntry | None = None
+    entry: TitleEntry | None = None
     if func is not None:
-        got = cat.best(frozenset({func}), p.rest, p.level, day)
+        got = cat.best(func, p.rest, p.level, day)
         if got is not None:
             entry, score = got
             conf = min(conf, score)
     conf = max(0.0, conf - loss) if entry is not None else 0.0
+    return _result(text, entry, p.level, p.role, p.body, p.locality, conf)
+
+
+def _result(
+    text: str,
+    entry: TitleEntry | None,
+    level: str | None,
+    role: str | None,
+    body: str | None,
+    locality: str | None,
+    conf: float,
+    parts: tuple[TitleMatch, ...] = (),
+) -> TitleMatch:
+    if entry is None:
+        return TitleMatch(text, None, None, None, level, role, body, locality, conf, parts)
     return TitleMatch(
         text,
-        entry.code if entry else None,
-        entry.name if entry else None,
-        p.level or (entry.level if entry else None),
-        p.role,
-        p.body,
-        p.locality,
+        entry.title_code.value,
+        entry.code,
+        entry.vi,
+        level or (entry.level.value if entry.level else None),
+        entry.role.value if role is None or len(parts) > 1 else role,
+        body,
+        locality,
         conf,
+        parts,
     )
 
 
@@ -572,7 +577,7 @@ def _match(text: str, day: date | None, cat: _Catalogue) -> TitleMatch:
     tokens, loss = _expand(_tokens(text))
     groups = _split(tokens)
     if not groups:
-        return TitleMatch(text, None, None, None, None, None, None, 0.0)
+        return _result(text, None, None, None, None, None, 0.0)
     parsed = [_parse_part(text, g) for g in groups]
     level = next((p.level for p in reversed(parsed) if p.level), None)
     locality = next((p.locality for p in reversed(parsed) if p.locality), None)
@@ -595,23 +600,25 @@ def _match(text: str, day: date | None, cat: _Catalogue) -> TitleMatch:
         for g, p in zip(groups, parsed, strict=True)
     )
     if len(parts) == 1:
-        return _with_text(parts[0], text)
-    known = [m for m in parts if m.code is not None]
-    funcs = frozenset(_function(p)[0] or "" for p in parsed)
-    combined = cat.best(funcs, " ".join(p.rest for p in parsed), level, day)
-    if combined is not None and all(m.code for m in parts):
-        entry, score = combined
-        head = next((m for m in parts if m.role == "cap_truong"), parts[0])
+        m = parts[0]
         return TitleMatch(
-            text, entry.code, entry.name, level or entry.level, head.role, head.body, locality,
-            min(min(m.confidence for m in parts), score), parts,
-        )  # fmt: skip
+            text, m.code, m.entry, m.name, m.level, m.role, m.body, m.locality, m.confidence
+        )
+    known = [m for m in parts if m.code is not None]
+    combined_code = cat.combined.get(frozenset(m.code for m in known if m.code))
+    if combined_code is not None and len(known) == len(parts):
+        got = cat.best(combined_code, "", level, day)
+        if got is not None:
+            head = next((m for m in parts if m.role == "cap_truong"), parts[0])
+            conf = min(m.confidence for m in parts)
+            return _result(text, got[0], level, None, head.body, locality, conf, parts)
     if not known:
-        return TitleMatch(text, None, None, level, parts[0].role, None, locality, 0.0, parts)
+        return _result(text, None, level, parts[0].role, None, locality, 0.0, parts)
     top = min(known, key=_precedence)
     return TitleMatch(
-        text, top.code, top.name, top.level, top.role, top.body, top.locality, top.confidence, parts
-    )
+        text, top.code, top.entry, top.name, top.level, top.role, top.body, top.locality,
+        top.confidence, parts,
+    )  # fmt: skip
 
 
 def _precedence(m: TitleMatch) -> int:
@@ -620,9 +627,3 @@ def _precedence(m: TitleMatch) -> int:
         if code == func or code.startswith(func):
             return i
     return len(_PRECEDENCE)
-
-
-def _with_text(m: TitleMatch, text: str) -> TitleMatch:
-    return TitleMatch(
-        text, m.code, m.name, m.level, m.role, m.body, m.locality, m.confidence, m.parts
-    )
