@@ -29,6 +29,14 @@ _STYLE = {
 }
 _PROGRESS_FROM = 500  # rows; smaller batches finish before a bar is useful
 
+#: Exit codes of ``luanchuyen batch``: 0 done (error rows, if any, are in the output);
+#: 1 with ``--strict``, some rows are errors; 2 a bad argument or an input that cannot be read
+#: at all (coded message); 3 nothing could be read: no row, or every row is an error.
+EXIT_SOME_ERRORS = 1
+EXIT_BAD_INPUT = 2
+EXIT_ALL_ERRORS = 3
+_NOTES_SHOWN = 10
+
 
 def _fail(exc: LuanChuyenError) -> None:
     typer.echo(f"Lỗi [{exc.code}] {exc.message_vi}\nError [{exc.code}] {exc.message_en}", err=True)
@@ -150,6 +158,8 @@ def batch(
                         data, as_of=day, rules=rs, backend=engine, workers=workers,
                         progress=offset, reasons=reasons,
                     )  # fmt: skip
+                if _is_table(data):
+                    _reading_notes(console, path, data, day)
                 unknown = result.attrs.get("unknown_columns")
                 if unknown:
                     console.print(
@@ -174,8 +184,52 @@ def batch(
         typer.echo(f"Lỗi ghi tệp / cannot write {out}: {exc}", err=True)
         raise typer.Exit(2) from None
     errors = _summary(frame, out, day)
+    if len(frame) == 0 or errors == len(frame):
+        typer.echo(
+            "Không đọc được dòng nào: mọi dòng đều lỗi / nothing could be read: every row is an error",
+            err=True,
+        )
+        raise typer.Exit(EXIT_ALL_ERRORS)
     if strict and errors:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_SOME_ERRORS)
+
+
+def _is_table(data: Any) -> bool:
+    return type(data).__name__ == "DataFrame"
+
+
+def _reading_notes(console: Any, path: Path, data: Any, day: date) -> None:
+    """Say where ids come from and what the reader noted (by code, then the first few cells)."""
+    from luanchuyen.io.frames import read_notes
+    from luanchuyen.io.layout import Layout
+
+    layout = Layout.resolve(list(data.columns), "flat")
+    source = layout.id_source
+    if source is not None:
+        how = "số thứ tự (STT)" if source == "stt" else "số dòng"
+        console.print(
+            f"[yellow]{path.name}: không có cột «Mã cán bộ»: dùng {how} làm mã / "
+            f"no cadre id column: the {'STT number' if source == 'stt' else 'row number'} is the id[/]"
+        )
+    notes = read_notes(data, "flat", as_of=day)
+    if not notes:
+        return
+    counts: dict[str, int] = {}
+    for n in notes:
+        counts[n.code] = counts.get(n.code, 0) + 1
+    console.print(
+        f"[yellow]{path.name}: lưu ý khi đọc / reading notes: "
+        + ", ".join(f"{code} × {k}" for code, k in counts.items())
+        + "[/]"
+    )
+    for n in notes[:_NOTES_SHOWN]:
+        where = ", ".join(
+            x for x in (n.sheet and f"trang «{n.sheet}»", n.row is not None and f"dòng {n.row}",
+                        n.column and f"cột «{n.column}»") if x
+        )  # fmt: skip
+        console.print(
+            f"  [{n.code}] {where}: {n.message_vi}" + (f" — «{n.value}»" if n.value else "")
+        )
 
 
 def _backend(name: str) -> BackendName:
