@@ -54,3 +54,28 @@ def test_legacy_encodings_get_a_clear_hint(tmp_path: Path, data: bytes, name: st
     assert (
         name in err.message_vi and "CSV UTF-8" in err.message_vi and "CSV UTF-8" in err.message_en
     )
+
+
+def _big_cp1258(tmp_path: Path, megabytes: int) -> tuple[Path, int]:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import records_bench
+
+    path = tmp_path / "big.csv"
+    return path, records_bench.big_csv(path, megabytes)
+
+
+def test_a_large_windows_1258_csv_reads_with_correct_diacritics(tmp_path: Path) -> None:
+    path, rows = _big_cp1258(tmp_path, 5)
+    frame = tables.read_table(path)
+    assert len(frame) == rows
+    assert frame.iloc[-1]["Chức vụ hiện tại"] == "Phó Trưởng phòng Nội vụ huyện"
+    assert frame.iloc[-1]["Họ và tên"] == f"Nguyễn Thị Hường {rows - 1}"
+
+
+@pytest.mark.soak
+def test_a_50_mb_windows_1258_csv(tmp_path: Path) -> None:
+    path, rows = _big_cp1258(tmp_path, 50)
+    frame = tables.read_table(path)
+    assert len(frame) == rows and frame.iloc[-1]["Đơn vị hiện tại"] == "Phòng Nội vụ huyện Chi Lăng"
