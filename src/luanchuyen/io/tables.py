@@ -527,4 +527,32 @@ def template_markdown() -> str:
         )
         lines.append(f"| {', '.join(headers)} | {codes} |")
     lines.append("")
+    from luanchuyen.io.cells import NOTE_CODES
+    from luanchuyen.io.files import Limits
+
+    lines.extend(
+        [
+            "### Lưu ý khi đọc / reading notes",
+            "",
+            "Mỗi lưu ý nêu ô (trang, dòng, cột) / every note names its cell "
+            "(`luanchuyen.io.frames.read_notes`, printed by `luanchuyen batch`).",
+            "",
+            "| mã / code | ý nghĩa | meaning |",
+            "|---|---|---|",
+            *(f"| `{code}` | {vi} | {en} |" for code, (vi, en) in NOTE_CODES.items()),
+            "",
+            "### Giới hạn / limits (`luanchuyen.io.files.Limits`, lỗi `table_too_large`)",
+            "",
+            "| giới hạn / limit | mặc định / default |",
+            "|---|---|",
+            *(f"| `{name}` | {value:,} |" for name, value in _limits(Limits())),
+            "",
+        ]
+    )
     return "\n".join(lines)
+
+
+def _limits(limits: Any) -> list[tuple[str, Any]]:
+    from dataclasses import fields
+
+    return [(f.name, getattr(limits, f.name)) for f in fields(limits)]

@@ -28,6 +28,7 @@ empty and add a ``title_unknown`` note naming the cell.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -522,7 +523,8 @@ def match_title(
     >>> match_title("Trưởng phòng VH-XH").code
     'truong_phong'
     """
-    return _match(unicodedata.normalize("NFC", str(text)).strip(), on, _catalogue(catalogue))
+    m = _match(unicodedata.normalize("NFC", str(text)).strip(), on, _catalogue(catalogue))
+    return m if m.text == text else dataclasses.replace(m, text=text)  # display: as written
 
 
 @functools.lru_cache(maxsize=8192)
@@ -532,7 +534,8 @@ def _match_default(text: str, on: date | None) -> TitleMatch:
 
 def match_title_cached(text: str, on: date | None = None) -> TitleMatch:
     """:func:`match_title` on the default catalogue, cached (large sheets repeat titles)."""
-    return _match_default(unicodedata.normalize("NFC", str(text)).strip(), on)
+    m = _match_default(unicodedata.normalize("NFC", str(text)).strip(), on)
+    return m if m.text == text else dataclasses.replace(m, text=text)
 
 
 def _single(text: str, p: _Parsed, loss: float, cat: _Catalogue, day: date | None) -> TitleMatch:
