@@ -124,11 +124,9 @@ def _joined(top: Sequence[Any], bottom: Sequence[Any], kind: LayoutKind) -> list
         both = f"{banner} {sub}".strip()
         key = header_key(both)
         if banner and (key in table or rating_binding(key) is not None):
-            out.append(both)
-        elif is_empty(t) or header_key(sub) in table:
-            out.append(sub)
+            out.append(both)  # only a join that names a column: a title row never prefixes
         else:
-            out.append(both if banner else sub)
+            out.append(sub)
     return out
 
 
@@ -154,7 +152,11 @@ def find_header(rows: Sequence[Sequence[Any]], kind: LayoutKind = "flat") -> Hea
             candidates.append((i + 1, _joined(row, scan[i + 1], kind)))
         for last, headers in candidates:
             n = _score(headers, kind)
-            if n >= 2 and (best is None or n > best.matched):
+            if n >= 2 and (
+                best is None
+                or n > best.matched
+                or (n == best.matched and last == best.header_row and headers == single)
+            ):
                 start = last + 1
                 if start < len(rows) and _is_numbering(rows[start], len(headers)):
                     start += 1
@@ -471,7 +473,7 @@ class Layout:
         self, out: dict[str, Any], values: Sequence[Any], row: Any, notes: list[Note]
     ) -> None:
         cadre = out.get("cadre")
-        if cadre is None or "id" in cadre or self.has(ID_PATH):
+        if cadre is None or "id" in cadre:  # no id column, or an empty id cell
             return
         stt = values[self._stt] if self._stt is not None and self._stt < len(values) else None
         if not is_empty(stt):
