@@ -32,14 +32,14 @@ def titles(
     from rich.console import Console
     from rich.table import Table
 
-    from luanchuyen.dates import parse_vn_date
+    from luanchuyen.dates import to_date
     from luanchuyen.io.cells import is_empty, text
     from luanchuyen.io.columns import header_key
     from luanchuyen.io.files import read_table
     from luanchuyen.io.titles import THRESHOLD, match_title_cached
 
     try:
-        day: date | None = parse_vn_date(as_of, field="--as-of") if as_of else None
+        day: date | None = to_date(as_of, "--as-of") if as_of else None
         frame = read_table(path, sheet=sheet)
         wanted = header_key(column)
         names = [c for c in frame.columns if header_key(str(c)) == wanted]
