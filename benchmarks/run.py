@@ -628,6 +628,9 @@ def main(argv: list[str] | None = None) -> int:
             same_reasons == args.n and same_verdict == args.n,
         ),
     ]
+    import records_bench  # issue 13: a 1,000,000-row table streamed, a 50 MB Windows-1258 CSV
+
+    targets += records_bench.run(args.quick)
     print("\ntargets")
     for text, ok in targets:
         print(f"  {'PASS' if ok else 'FAIL'}  {text}")

@@ -34,7 +34,8 @@ def split_pack_args(values: Sequence[str] | None) -> tuple[list[str], list[Path]
 
 
 def _register() -> None:
-    import luanchuyen.cli.batch  # noqa: F401
+    import luanchuyen.cli.batch
+    import luanchuyen.cli.records  # noqa: F401
     from luanchuyen.cli import check, plan, rules  # noqa: F401  (commands register on import)
 
 
