@@ -73,8 +73,8 @@ from luanchuyen.io.frames import (
     requests_frame,
 )
 from luanchuyen.io.layout import Layout, Request
-from luanchuyen.render.workbook import criteria_sheet, result_sheet, result_sheets
 from luanchuyen.models.enums import CodedEnum
+from luanchuyen.render.workbook import criteria_sheet, result_sheet, result_sheets
 
 if TYPE_CHECKING:
     import pandas as pd
