@@ -18,12 +18,12 @@ valid_from: 2020-01-01
 
 def nested(depth: int, i: int = 0) -> str:
     """A condition nested ``depth`` levels deep, alternating ``any`` and ``all``."""
-    cond = '{fact: age_months, op: ">=", value: %d}' % (i * 3)
+    cond = f'{{fact: age_months, op: ">=", value: {i * 3}}}'
     for d in range(depth - 1):
         op = "any" if d % 2 == 0 else "all"
         cond = (
-            '{%s: [{fact: gender, op: "==", value: nam}, %s, {fact: age_months, op: ">", value: %d}]}'
-            % (op, cond, d + i)
+            f'{{{op}: [{{fact: gender, op: "==", value: nam}}, {cond}, '
+            f'{{fact: age_months, op: ">", value: {d + i}}}]}}'
         )
     return cond
 

@@ -22,9 +22,9 @@ from types import FrameType
 from typing import Any
 
 import pytest
+from _packs import pack_rules
 
 import luanchuyen.engine.durable as durable_module
-from _packs import pack_rules
 from factories import base_cadre, base_move
 from luanchuyen.engine.durable import DurableBackend
 from luanchuyen.engine.reference import ReferenceBackend

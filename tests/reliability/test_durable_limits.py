@@ -13,11 +13,11 @@ from pathlib import Path
 
 import psutil
 import pytest
-
 from _packs import pack_rules
+
+import luanchuyen.engine.durable as durable_module
 from factories import base_cadre, base_move
 from luanchuyen.batch import evaluate_many
-import luanchuyen.engine.durable as durable_module
 from luanchuyen.engine.durable import DurableBackend
 from luanchuyen.engine.reference import ReferenceBackend
 from luanchuyen.evaluation import prepare

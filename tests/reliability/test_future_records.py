@@ -24,7 +24,10 @@ def _future(record: str) -> dict[str, Any]:
     """The base cadre plus one record of the given type dated after AS_OF."""
     c = base_cadre()
     if record == "planning":
-        c["planning"] = [*c["planning"], {**c["planning"][0], "level": "tinh", "approved_on": LATER}]
+        c["planning"] = [
+            *c["planning"],
+            {**c["planning"][0], "level": "tinh", "approved_on": LATER},
+        ]
     elif record == "discipline":
         c["disciplines"] = [{"form": "khien_trach", "decision_date": LATER}]
     elif record == "rating":

@@ -73,11 +73,9 @@ def test_ordinary_names_with_joiners_inside_are_kept() -> None:
 def test_a_json_lines_row_nested_100000_deep_is_an_error_row(tmp_path: Path) -> None:
     good = json.dumps({"cadre": base_cadre(), "move": base_move()}, ensure_ascii=False)
     path = tmp_path / "in.jsonl"
-    path.write_text(
-        "\n".join([good, '{"cadre": ' + "[" * 100_000 + "]" * 100_000 + "}", good,
-                   '{"a":' * 40 + "1" + "}" * 40, good]),  # fmt: skip
-        encoding="utf-8",
-    )
+    lines = [good, '{"cadre": ' + "[" * 100_000 + "]" * 100_000 + "}", good]
+    lines += ['{"a":' * 40 + "1" + "}" * 40, good]
+    path.write_text("\n".join(lines), encoding="utf-8")
     rows = read_jsonl(path)
     assert len(rows) == 5
     assert isinstance(rows[1], InputError) and isinstance(rows[3], InputError)

@@ -40,10 +40,15 @@ def test_any_exit_by_exception_keeps_the_old_pair_and_no_temp_file(
     a, b = tmp_path / "r.csv", tmp_path / "r.criteria.csv"
     a.write_text("old a")
     b.write_text("old b")
-    with pytest.raises(error), atomic_paths([a, b]) as (ta, tb):
-        ta.write_text("new a")
-        tb.write_text("half")
-        raise error()
+
+    def write() -> None:
+        with atomic_paths([a, b]) as (ta, tb):
+            ta.write_text("new a")
+            tb.write_text("half")
+            raise error()
+
+    with pytest.raises(error):
+        write()
     assert (a.read_text(), b.read_text()) == ("old a", "old b")
     assert leftover_temporary_files(tmp_path) == []
 
@@ -97,7 +102,7 @@ def test_workbooks_are_reproducible_and_hold_no_formula(tmp_path: Path) -> None:
     def build(path: Path) -> bytes:
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("a")
-        ws.append([text_cell(ws, "=HYPERLINK(\"http://x\")"), "An"])
+        ws.append([text_cell(ws, '=HYPERLINK("http://x")'), "An"])
         save_workbook(wb, path)
         return path.read_bytes()
 

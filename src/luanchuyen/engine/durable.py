@@ -36,6 +36,7 @@ Used as ``docs/durable-rules.md`` prescribes, and hardened as ``docs/reliability
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -183,7 +184,9 @@ def plan_condition(cond: Condition, leaves: list[Condition]) -> Plan:
     if isinstance(cond, Compare):  # a long "in" / "not in"
         assert isinstance(cond.value, tuple)
         if cond.op == "in":
-            return plan_condition(AnyOf(tuple(Compare(cond.fact, "==", v) for v in cond.value)), leaves)
+            return plan_condition(
+                AnyOf(tuple(Compare(cond.fact, "==", v) for v in cond.value)), leaves
+            )
         return plan_condition(All(tuple(Compare(cond.fact, "!=", v) for v in cond.value)), leaves)
     assert isinstance(cond, All | AnyOf)
     return (isinstance(cond, All), tuple(plan_condition(c, leaves) for c in cond.items))
@@ -232,7 +235,7 @@ class _DeferSigint:
     def __init__(self, previous: Any) -> None:
         while isinstance(previous, _DeferSigint):
             previous = previous.previous
-        self.previous = previous
+        self.previous: Any = previous
         self.pending: tuple[int, FrameType | None] | None = None
 
     def __call__(self, signum: int, frame: FrameType | None) -> None:
@@ -271,7 +274,8 @@ def _defer_sigint() -> _DeferSigint | None:
 def _restore_sigint(guard: _DeferSigint | None) -> None:
     if guard is None:
         return
-    if signal.getsignal(signal.SIGINT) is guard:
+    installed: bool = signal.getsignal(signal.SIGINT) is guard
+    if installed:
         previous = guard.previous
         signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
     pending, guard.pending = guard.pending, None
@@ -337,10 +341,8 @@ class DurableBackend:
             _, old = self._programs.popitem(last=False)
             self.evictions += 1
             for chunk in old.chunks:
-                try:
+                with contextlib.suppress(Exception):  # a leaked ruleset is only memory
                     self._native.delete_ruleset(chunk.handle)
-                except Exception:  # pragma: no cover - a leaked ruleset is only memory
-                    pass
         leaves: list[Condition] = []
         parts: list[tuple[str, tuple[Plan | None, Plan | None, Plan | None]]] = []
         for rule in compiled.rules:
@@ -462,7 +464,6 @@ class DurableBackend:
     def _session(
         self, chunk: _Chunk, facts: Mapping[str, FactValue], leaf_states: list[TriState]
     ) -> None:
-        native = self._native
         sid = f"e{next(self._sids)}"
         message: dict[str, Any] = {f: facts[f] for f in chunk.facts if f in facts}
         message.update(chunk.discriminators)

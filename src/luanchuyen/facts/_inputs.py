@@ -61,7 +61,9 @@ def known_on(cadre: Cadre, as_of: date) -> tuple[Cadre, tuple[str, ...]]:
     if cadre.disciplines:
         later = [i for i, d in enumerate(cadre.disciplines) if d.decision_date > as_of]
         if later:
-            dropped += [f"disciplines[{i}] {dmy(cadre.disciplines[i].decision_date)}" for i in later]
+            dropped += [
+                f"disciplines[{i}] {dmy(cadre.disciplines[i].decision_date)}" for i in later
+            ]
             update["disciplines"] = [d for d in cadre.disciplines if d.decision_date <= as_of]
     if cadre.ratings and max(cadre.ratings) > as_of.year:
         dropped += [f"ratings[{y}]" for y in sorted(cadre.ratings) if y > as_of.year]
@@ -85,10 +87,10 @@ def known_on(cadre: Cadre, as_of: date) -> tuple[Cadre, tuple[str, ...]]:
         dropped.append(f"health {dmy(cadre.health.issued_on)}")
         update["health"] = None
     family = cadre.family
-    if family is not None and family.youngest_child_date_of_birth is not None:
-        if family.youngest_child_date_of_birth > as_of:
-            dropped.append(f"family.youngest_child_date_of_birth {dmy(family.youngest_child_date_of_birth)}")
-            update["family"] = family.model_copy(update={"youngest_child_date_of_birth": None})
+    child = family.youngest_child_date_of_birth if family is not None else None
+    if family is not None and child is not None and child > as_of:
+        dropped.append(f"family.youngest_child_date_of_birth {dmy(child)}")
+        update["family"] = family.model_copy(update={"youngest_child_date_of_birth": None})
     if not update:
         return cadre, ()
     return cadre.model_copy(update=update), tuple(dropped)

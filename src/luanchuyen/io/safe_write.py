@@ -49,7 +49,7 @@ __all__ = [
 #: Characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS: Final[frozenset[str]] = frozenset("=+-@\t\r")
 #: The time stored inside every workbook written (the ZIP epoch): outputs are reproducible.
-FIXED_TIME: Final[datetime] = datetime(1980, 1, 1)
+FIXED_TIME: Final[datetime] = datetime(1980, 1, 1)  # noqa: DTZ001 - naive, as openpyxl stores it
 _TMP = re.compile(r"^\..+\.[0-9a-f]{12}\.tmp$")
 
 
@@ -101,7 +101,7 @@ def atomic_paths(targets: Sequence[str | os.PathLike[str]]) -> Iterator[list[Pat
                 _fsync_file(tmp)
         for tmp, final in zip(temps, finals, strict=True):
             if tmp.exists():
-                os.replace(tmp, final)
+                tmp.replace(final)
         done = True
         for directory in {f.parent for f in finals}:
             _fsync_dir(directory)
@@ -133,7 +133,7 @@ def refuse_overwriting(output: str | os.PathLike[str], *inputs: str | os.PathLik
         src = Path(given)
         same = out.resolve() == src.resolve()
         if not same and out.exists() and src.exists():
-            same = os.path.samefile(out, src)
+            same = out.samefile(src)
         if same:
             raise InputError(
                 "invalid_value",
@@ -145,7 +145,9 @@ def refuse_overwriting(output: str | os.PathLike[str], *inputs: str | os.PathLik
 
 # ----------------------------------------------------------------------------- workbooks
 
-_CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+_CORE_TIME = re.compile(
+    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)"
+)
 
 
 def save_workbook(wb: Any, target: str | os.PathLike[str], stamp: datetime | None = None) -> Path:
