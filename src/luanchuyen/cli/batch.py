@@ -114,24 +114,27 @@ def batch(
     """Đánh giá hàng loạt từ bảng tính / evaluate a spreadsheet of cadres and moves."""
     from rich.console import Console
 
-    from luanchuyen.batch import evaluate_many
-    from luanchuyen.cli import split_pack_args
-    from luanchuyen.dates import to_date
-    from luanchuyen.io.tables import write_results
-    from luanchuyen.models.enums import MoveKind
-    from luanchuyen.ruleset.compile import RuleSet
-
     console = Console(stderr=True)
     try:
+        from luanchuyen.batch import evaluate_many
+        from luanchuyen.cli import split_pack_args
+        from luanchuyen.dates import to_date
+        from luanchuyen.io.tables import write_results
+        from luanchuyen.models.enums import MoveKind
+        from luanchuyen.ruleset.compile import RuleSet
+
         engine = _backend(backend)
         day = to_date(as_of, "--as-of")
         move_kind = MoveKind.parse(kind, field="--kind").value
         names, dirs = split_pack_args(rules)
         rs = RuleSet.load(*names, locality=locality, pack_dirs=dirs)
+        _refuse_overwriting(out, [*inputs, *([positions] if positions else [])], criteria)
         datasets = [(p, _inputs(p, positions, move_kind, sheet)) for p in inputs]
     except LuanChuyenError as exc:
         _fail(exc)
         return
+    except KeyboardInterrupt:
+        _interrupted(out)
     total = sum(_count(d) for _, d in datasets)
     frames: list[pd.DataFrame] = []
     crit_frames: list[pd.DataFrame] = []
@@ -162,6 +165,8 @@ def batch(
     except LuanChuyenError as exc:
         _fail(exc)
         return
+    except KeyboardInterrupt:
+        _interrupted(out)
     import pandas as pd
 
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -170,12 +175,33 @@ def batch(
         write_results(frame, out, criteria=crit_all)
     except LuanChuyenError as exc:
         _fail(exc)
+    except KeyboardInterrupt:
+        _interrupted(out)
     except OSError as exc:
         typer.echo(f"Lỗi ghi tệp / cannot write {out}: {exc}", err=True)
         raise typer.Exit(2) from None
     errors = _summary(frame, out, day)
     if strict and errors:
         raise typer.Exit(1)
+
+
+def _refuse_overwriting(out: Path, inputs: list[Path], criteria: bool) -> None:
+    """The output (and its criteria file) must not be one of the inputs."""
+    from luanchuyen.io.safe_write import refuse_overwriting
+
+    refuse_overwriting(out, *inputs)
+    if criteria and out.suffix.lower() in {".csv", ".tsv"}:
+        refuse_overwriting(out.with_suffix(".criteria" + out.suffix.lower()), *inputs)
+
+
+def _interrupted(out: Path) -> None:
+    """Ctrl-C: say so, exit 130; the output is written atomically, so it is untouched."""
+    typer.echo(
+        f"Đã dừng (Ctrl-C): không ghi kết quả, tệp {out} giữ nguyên / "
+        f"interrupted (Ctrl-C): no results written, {out} is unchanged",
+        err=True,
+    )
+    raise typer.Exit(130)
 
 
 def _backend(name: str) -> BackendName:
