@@ -10,7 +10,6 @@ formula cells in a 7-row sheet) and was written raw to CSV.
 from __future__ import annotations
 
 import csv
-import os
 import signal
 import subprocess
 import sys
@@ -133,7 +132,7 @@ def test_no_formula_in_a_hostile_csv_and_the_pair_is_written_together(tmp_path: 
                 for cell in row:
                     assert cell[:1] not in {"=", "+", "-", "@", "\t", "\r", "\uff1d"}, cell
     assert leftover_temporary_files(tmp_path) == []
-    assert os.path.getsize(path.with_suffix(".criteria.csv")) > 0
+    assert path.with_suffix(".criteria.csv").stat().st_size > 0
 
 
 def test_results_workbooks_are_byte_reproducible(tmp_path: Path) -> None:
