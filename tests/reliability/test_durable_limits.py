@@ -45,7 +45,7 @@ def test_a_batch_on_a_deep_pack_has_no_engine_errors(tmp_path: Path) -> None:
     rows = [{"cadre": base_cadre(id=f"c{i}"), "move": base_move()} for i in range(5)]
     durable = evaluate_many(rows, rules=rules, as_of=AS_OF, backend="durable")
     reference = evaluate_many(rows, rules=rules, as_of=AS_OF, backend="reference")
-    assert (durable["verdict"] != "error").all()
+    assert (durable["status"] != "error").all()
     assert list(durable["verdict"]) == list(reference["verdict"])
 
 

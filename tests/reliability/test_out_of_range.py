@@ -81,4 +81,4 @@ def test_a_json_lines_row_nested_100000_deep_is_an_error_row(tmp_path: Path) -> 
     assert isinstance(rows[1], InputError) and isinstance(rows[3], InputError)
     assert rows[1].field == "line 2" and "nested" in rows[1].message_en
     frame = evaluate_many(rows, as_of=AS_OF, backend="reference")
-    assert list(frame["verdict"] == "error") == [False, True, False, True, False]
+    assert list(frame["status"] == "error") == [False, True, False, True, False]
