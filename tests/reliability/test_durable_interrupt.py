@@ -130,10 +130,11 @@ CHILD = textwrap.dedent(
     _, _, _, compiled, derived = prepare(base_cadre(), base_move(), as_of=date(2024, 6, 1))
     expected = ReferenceBackend().states(compiled, derived.facts)
     backend = DurableBackend()
-    print("ready", flush=True)
     done = interrupted = 0
-    while interrupted < 25:
+    while interrupted < 10:
         try:
+            if done == 0 and interrupted == 0:
+                print("ready", flush=True)  # inside the try: a signal may follow at once
             assert backend.states(compiled, derived.facts) == expected
             done += 1
         except KeyboardInterrupt:
@@ -151,7 +152,7 @@ CHILD = textwrap.dedent(
 
 
 def test_real_sigint_to_a_process_evaluating_in_a_loop() -> None:
-    """25 real SIGINTs to a process evaluating in a loop: it never aborts, it stays correct."""
+    """10 real SIGINTs to a process evaluating in a loop: it never aborts, it stays correct."""
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD],
         cwd=ROOT,
@@ -162,11 +163,11 @@ def test_real_sigint_to_a_process_evaluating_in_a_loop() -> None:
     try:
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240
         while proc.poll() is None and time.monotonic() < deadline:
             proc.send_signal(signal.SIGINT)
             time.sleep(0.013)
-        out, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()

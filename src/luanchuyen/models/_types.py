@@ -3,7 +3,7 @@
 Text is refused when it holds bidirectional-override controls (U+202A–U+202E, U+2066–U+2069:
 they make a name display differently from what it is) or when it is made only of invisible
 characters (zero-width spaces and joiners, word joiners, byte-order marks). Dates outside
-01/01/1900–31/12/2199 are refused: no cadre record holds one, and date arithmetic near the
+01/01/1800–31/12/2199 are refused: no cadre record holds one, and date arithmetic near the
 calendar's end (31/12/9999) would overflow.
 """
 
@@ -29,7 +29,7 @@ MODEL_CONFIG = ConfigDict(
 
 
 #: Input dates are accepted within these bounds (inclusive).
-DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2199, 12, 31)
+DATE_MIN, DATE_MAX = date(1800, 1, 1), date(2199, 12, 31)
 _BIDI = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
 
@@ -57,8 +57,8 @@ def _in_range(value: date) -> date:
     if not DATE_MIN <= value <= DATE_MAX:
         raise PydanticCustomError(
             "invalid_date",
-            "Ngày {value} nằm ngoài khoảng 01/01/1900–31/12/2199 / "
-            "Date {value} is outside 01/01/1900–31/12/2199",
+            "Ngày {value} nằm ngoài khoảng 01/01/1800–31/12/2199 / "
+            "Date {value} is outside 01/01/1800–31/12/2199",
             {"value": value.strftime("%d/%m/%Y")},
         )
     return value
