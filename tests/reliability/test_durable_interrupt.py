@@ -97,6 +97,7 @@ def test_keyboard_interrupt_at_every_line_of_a_first_compilation(tmp_path: Path)
 
 
 def test_ctrl_c_is_delivered_after_the_evaluation_not_inside_it() -> None:
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # even if ignored here
     backend = DurableBackend()
     compiled, facts = _inputs()
     expected = ReferenceBackend().states(compiled, facts)
@@ -116,11 +117,13 @@ def test_ctrl_c_is_delivered_after_the_evaluation_not_inside_it() -> None:
     backend._run = original  # type: ignore[method-assign]
     assert backend.states(compiled, facts) == expected
     assert backend.live_sessions == 0
+    signal.signal(signal.SIGINT, previous)
 
 
 CHILD = textwrap.dedent(
     """
     import sys, signal
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with SIGINT ignored
     sys.path.insert(0, "tests")
     from datetime import date
     from factories import base_cadre, base_move
