@@ -150,15 +150,15 @@ def batch(
     """Đánh giá hàng loạt từ bảng tính / evaluate a spreadsheet of cadres and moves."""
     from rich.console import Console
 
-    from luanchuyen.batch import evaluate_many
-    from luanchuyen.cli import split_pack_args
-    from luanchuyen.dates import to_date
-    from luanchuyen.io.tables import write_results
-    from luanchuyen.models.enums import MoveKind
-    from luanchuyen.ruleset.compile import RuleSet
-
     console = Console(stderr=True)
     try:
+        from luanchuyen.batch import evaluate_many
+        from luanchuyen.cli import split_pack_args
+        from luanchuyen.dates import to_date
+        from luanchuyen.io.tables import write_results
+        from luanchuyen.models.enums import MoveKind
+        from luanchuyen.ruleset.compile import RuleSet
+
         engine = _backend(backend)
         day = to_date(as_of, "--as-of")
         move_kind = MoveKind.parse(kind, field="--kind").value
@@ -183,10 +183,13 @@ def batch(
                 field="inputs",
             )
         else:
+            _refuse_overwriting(out, [*inputs, *([positions] if positions else [])], criteria)
             datasets = [(p, _inputs(p, positions, move_kind, sheet)) for p in inputs]
     except LuanChuyenError as exc:
         _fail(exc)
         return
+    except KeyboardInterrupt:
+        _interrupted(out)
     total = sum(_count(d) for _, d in datasets) if isinstance(datasets, list) else 0
     frames: list[pd.DataFrame] = []
     crit_frames: list[pd.DataFrame] = []
@@ -213,12 +216,14 @@ def batch(
                         f"[yellow]{path.name}: bỏ qua cột không nhận ra / ignored columns: "
                         f"{', '.join(unknown)}[/]"
                     )
-                if len(inputs) > 1:
+                if len(inputs or []) > 1:
                     result.insert(0, "source_file", path.name)
                 frames.append(result)
     except LuanChuyenError as exc:
         _fail(exc)
         return
+    except KeyboardInterrupt:
+        _interrupted(out)
     import pandas as pd
 
     if not frames:
@@ -238,6 +243,8 @@ def batch(
         write_results(frame, out, criteria=crit_all)
     except LuanChuyenError as exc:
         _fail(exc)
+    except KeyboardInterrupt:
+        _interrupted(out)
     except OSError as exc:
         typer.echo(f"Lỗi ghi tệp / cannot write {out}: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -288,6 +295,25 @@ def _reading_notes(console: Any, path: Path, data: Any, day: date) -> None:
         console.print(
             f"  [{n.code}] {where}: {n.message_vi}" + (f" — «{n.value}»" if n.value else "")
         )
+
+
+def _refuse_overwriting(out: Path, inputs: list[Path], criteria: bool) -> None:
+    """The output (and its criteria file) must not be one of the inputs."""
+    from luanchuyen.io.safe_write import refuse_overwriting
+
+    refuse_overwriting(out, *inputs)
+    if criteria and out.suffix.lower() in {".csv", ".tsv"}:
+        refuse_overwriting(out.with_suffix(".criteria" + out.suffix.lower()), *inputs)
+
+
+def _interrupted(out: Path) -> None:
+    """Ctrl-C: say so, exit 130; the output is written atomically, so it is untouched."""
+    typer.echo(
+        f"Đã dừng (Ctrl-C): không ghi kết quả, tệp {out} giữ nguyên / "
+        f"interrupted (Ctrl-C): no results written, {out} is unchanged",
+        err=True,
+    )
+    raise typer.Exit(130)
 
 
 def _backend(name: str) -> BackendName:

@@ -37,6 +37,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from luanchuyen.facts._inputs import known_on
 from luanchuyen.facts.discipline import BUCKETS, TERMINAL
 from luanchuyen.facts.planning import (
     DISTRICT_COMMITTEE_TITLES,
@@ -358,7 +359,7 @@ def _read(pairs: Sequence[tuple[Cadre, Move]], as_of: date) -> _Tables:
     tops: list[Any] = []
     rated: list[dict[int, Rating]] = []
     for first in range(0, len(pairs), _BLOCK):
-        block = pairs[first : first + _BLOCK]
+        block = [(known_on(c, as_of)[0], m) for c, m in pairs[first : first + _BLOCK]]
         rows = np.arange(first, first + len(block), dtype=np.int64)
         c = t.cadre.add(list(map(vars, map(itemgetter(0), block))), rows)
         m = t.move.add(list(map(vars, map(itemgetter(1), block))), rows)

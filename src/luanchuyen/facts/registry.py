@@ -135,6 +135,10 @@ CONTEXT_KEYS: Final[dict[str, tuple[str, str]]] = {
     # facts/__init__.py (always)
     "reference_date_source": ("nguồn của mốc tính (decision_date/as_of)", "reference date source"),
     "birth_date_precision": ("độ chính xác ngày sinh (day/month/year)", "birth date precision"),
+    "records_after_as_of": (
+        "hồ sơ ghi ngày sau ngày đánh giá, không tính (khi có)",
+        "records dated after the as-of date, left out (when any)",
+    ),
     # facts/service.py (always)
     "retirement_date": ("ngày nghỉ hưu dd/mm/yyyy", "retirement date"),
     "retirement_age": ("tuổi nghỉ hưu, dạng 61y6m", "retirement age, as 61y6m"),

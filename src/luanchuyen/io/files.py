@@ -448,6 +448,25 @@ def read_table(
     return joined
 
 
+#: JSON Lines objects nested deeper than this are error rows (a record needs about 5 levels).
+MAX_JSON_DEPTH = 32
+
+
+def _json_depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion (stops once past the limit)."""
+    depth, level = 0, [value]
+    while level and depth <= MAX_JSON_DEPTH:
+        depth += 1
+        nxt: list[Any] = []
+        for v in level:
+            if isinstance(v, dict):
+                nxt.extend(v.values())
+            elif isinstance(v, list):
+                nxt.extend(v)
+        level = nxt
+    return depth - 1 if not level else depth
+
+
 def read_jsonl(path: str | os.PathLike[str]) -> list[dict[str, Any] | InputError]:
     """Read JSON Lines: one JSON object per line (blank lines skipped).
 
@@ -479,11 +498,13 @@ def read_jsonl(path: str | os.PathLike[str]) -> list[dict[str, Any] | InputError
             )
             continue
         except RecursionError:
+            item = None  # nested past the interpreter's limit: refused just below
+        if item is None or _json_depth(item) > MAX_JSON_DEPTH:
             out.append(
                 InputError(
                     "invalid_input",
-                    f"Dòng {n}: JSON lồng nhau quá sâu",
-                    f"Line {n}: JSON nested too deep",
+                    f"Dòng {n}: JSON lồng sâu quá {MAX_JSON_DEPTH} cấp",
+                    f"Line {n}: JSON nested more than {MAX_JSON_DEPTH} levels deep",
                     field=f"line {n}",
                 )
             )

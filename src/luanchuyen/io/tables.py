@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -142,6 +141,8 @@ def _write_sheet(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from luanchuyen.io.safe_write import formula_like, text_cell
+
     ws = wb.create_sheet(title[:31])
     widths = [min(max(len(str(h)), 8), 40) for h in headers]
     for row in rows:
@@ -157,7 +158,7 @@ def _write_sheet(
     wrap = Alignment(wrap_text=True, vertical="top")
     header_cells = []
     for h in headers:
-        cell = WriteOnlyCell(ws, value=h)
+        cell = text_cell(ws, h) if formula_like(h) else WriteOnlyCell(ws, value=h)
         cell.font, cell.fill, cell.alignment = bold, head_fill, wrap
         header_cells.append(cell)
     ws.append(header_cells)
@@ -166,10 +167,13 @@ def _write_sheet(
         out: list[Any] = []
         for c, v in enumerate(row):
             colour = fill(r, c, v) if fill is not None else None
-            if colour is None and not isinstance(v, date):
+            if formula_like(v):  # never a live formula (issue 17 item 9)
+                cell = text_cell(ws, v)
+            elif colour is None and not isinstance(v, date):
                 out.append(v)
                 continue
-            cell = WriteOnlyCell(ws, value=v)
+            else:
+                cell = WriteOnlyCell(ws, value=v)
             if isinstance(v, date):
                 cell.number_format = "DD/MM/YYYY"
             if colour is not None:
@@ -180,32 +184,10 @@ def _write_sheet(
 
 
 def _save_workbook(wb: Any, path: Path, stamp: datetime | None) -> None:
-    """Save a workbook; with ``stamp`` the bytes are reproducible (fixed times inside)."""
-    if stamp is None:
-        wb.save(path)
-        return
-    import io
-    import zipfile
+    """Save a workbook atomically with fixed times inside (the same table, the same bytes)."""
+    from luanchuyen.io.safe_write import save_workbook
 
-    wb.properties.created = stamp
-    buffer = io.BytesIO()
-    wb.save(buffer)  # openpyxl stamps "modified" with the clock; replaced below
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with (
-        zipfile.ZipFile(buffer) as zin,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout,
-    ):
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + iso + rb"\g<2>",
-                    data,
-                )
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            zout.writestr(fixed, data)
+    save_workbook(wb, path, stamp)
 
 
 def write_table(
@@ -232,7 +214,10 @@ def write_table(
         _write_sheet(wb, sheet_name, headers, records)
         _save_workbook(wb, p, timestamp)
     elif suffix in _CSV:
-        _write_csv(p, headers, records, sep="\t" if suffix == ".tsv" else ",")
+        from luanchuyen.io.safe_write import atomic_path
+
+        with atomic_path(p) as tmp:
+            _write_csv(tmp, headers, records, sep="\t" if suffix == ".tsv" else ",")
     else:
         raise _file_error(p, "chỉ ghi được .xlsx hoặc .csv", "only .xlsx or .csv can be written")
     return p
@@ -241,13 +226,17 @@ def write_table(
 def _write_csv(p: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]], sep: str) -> None:
     import csv
 
+    from luanchuyen.io.safe_write import neutralise
+
     with p.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=sep)
-        writer.writerow(headers)
+        writer.writerow([neutralise(h) for h in headers])
         for row in rows:
             writer.writerow(
                 [
-                    "" if v is None else (v.strftime("%d/%m/%Y") if isinstance(v, date) else v)
+                    ""
+                    if v is None
+                    else (v.strftime("%d/%m/%Y") if isinstance(v, date) else neutralise(v))
                     for v in row
                 ]
             )
@@ -269,8 +258,10 @@ def _json_value(value: Any) -> Any:
 
 def write_jsonl(records: Iterable[Mapping[str, Any]], path: str | os.PathLike[str]) -> Path:
     """Write mappings as JSON Lines (UTF-8, dates ISO ``yyyy-mm-dd``, keys in order)."""
+    from luanchuyen.io.safe_write import atomic_path
+
     p = Path(path)
-    with p.open("w", encoding="utf-8") as fh:
+    with atomic_path(p) as tmp, tmp.open("w", encoding="utf-8") as fh:
         for rec in records:
             fh.write(json.dumps({k: _json_value(v) for k, v in rec.items()}, ensure_ascii=False))
             fh.write("\n")
@@ -301,14 +292,21 @@ def write_results(
         wb = Workbook(write_only=True)
         for sheet in result_sheets(frame, criteria, _plain):
             _write_sheet(wb, sheet.title, sheet.headers, sheet.rows, fill=sheet.fill)
-        wb.save(p)
+        _save_workbook(wb, p, None)
     elif suffix in _CSV:
+        from luanchuyen.io.safe_write import atomic_paths
+
         results = result_sheet(frame, _plain)
-        _write_csv(p, results.headers, results.rows, sep="\t" if suffix == ".tsv" else ",")
-        if criteria is not None:
+        targets = [p] if criteria is None else [p, p.with_suffix(".criteria" + suffix)]
+        with atomic_paths(targets) as tmps:  # both files of the pair, or neither
+            _write_csv(
+                tmps[0], results.headers, results.rows, sep="\t" if suffix == ".tsv" else ","
+            )
+            if criteria is None:
+                return p
             crit = criteria_sheet(criteria, _plain)
             _write_csv(
-                p.with_suffix(".criteria" + suffix),
+                tmps[1],
                 crit.headers,
                 crit.rows,
                 sep="\t" if suffix == ".tsv" else ",",
