@@ -7,7 +7,9 @@ from luanchuyen.models.cadre import (
     Discipline,
     Family,
     HealthCertificate,
+    HeldPost,
     PlanningEntry,
+    RatingRecord,
     RotationRecord,
 )
 from luanchuyen.models.enums import (
@@ -41,6 +43,7 @@ __all__ = [
     "FillMethod",
     "Gender",
     "HealthCertificate",
+    "HeldPost",
     "Level",
     "Move",
     "MoveKind",
@@ -50,6 +53,7 @@ __all__ = [
     "Position",
     "PostRole",
     "Rating",
+    "RatingRecord",
     "RotationRecord",
     "TitleCode",
 ]
