@@ -18,6 +18,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/luanchuyen demo examples
+	$(BIN)/python examples/demo_db.py build/demo/ke-hoach-2024.db
+	$(BIN)/luanchuyen batch --db sqlite:///build/demo/ke-hoach-2024.db --table ke_hoach --as-of 2024-06-01 --rules chi-lang-2024 --out build/demo/ket-qua-db.xlsx --write-table ket_qua
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools $(wildcard benchmarks)

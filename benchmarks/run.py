@@ -20,6 +20,10 @@ The same deterministic synthetic population (:mod:`synth`: 20,000 cadres × move
 (e·rules) the rule stage over the same derived facts as (a·decide): the vector backend's
      per-rule states, verdicts and priorities for all rows, reasons on demand.
 
+A separate section (:mod:`plan_bench`, ``--plan-only`` alone, ``--no-plan`` to skip) times
+:func:`luanchuyen.analysis.proposal.propose_plan` on 2,000 cadres × 300 posts with the
+Chi Lăng targets: the eligibility matrix and the solver apart, its status and gap.
+
 Inputs are validated into models once, before timing (validation is reported apart), so
 (a), (b), (c) and (e) time fact derivation, rule evaluation and assembly; (a·decide), (d)
 and (e·rules) start from the derived facts. Agreement is checked: the baseline against the
@@ -279,7 +283,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-runs", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--profile", action="store_true", help="print cProfile summaries")
+    parser.add_argument(
+        "--plan-only", action="store_true", help="run only the planner section (propose_plan)"
+    )
+    parser.add_argument("--no-plan", action="store_true", help="skip the planner section")
     args = parser.parse_args(argv)
+    if args.plan_only:
+        return _plan_section(args.quick)
     if args.quick:
         args.n, args.durable_n = 1_000, 200
         args.rss_evals, args.durable_rss_evals, args.import_runs = 20_000, 2_000, 3
@@ -618,6 +628,9 @@ def main(argv: list[str] | None = None) -> int:
             same_reasons == args.n and same_verdict == args.n,
         ),
     ]
+    import records_bench  # issue 13: a 1,000,000-row table streamed, a 50 MB Windows-1258 CSV
+
+    targets += records_bench.run(args.quick)
     print("\ntargets")
     for text, ok in targets:
         print(f"  {'PASS' if ok else 'FAIL'}  {text}")
@@ -645,7 +658,19 @@ def main(argv: list[str] | None = None) -> int:
             "validation of raw mappings",
             lambda: [(Cadre.model_validate(c), Move.model_validate(m)) for c, m in pop[:2_000]],
         )
+    if not args.no_plan:
+        _plan_section(args.quick)
     print(f"\nbench wall time: {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+def _plan_section(quick: bool) -> int:
+    """The planner: 2,000 cadres × 300 posts with the Chi Lăng targets (:mod:`plan_bench`)."""
+    import plan_bench
+
+    print("\n--- plan (issue 15): propose_plan, HiGHS ---")
+    text, ok = plan_bench.run(200, 30) if quick else plan_bench.run()
+    print(f"  {'PASS' if ok else 'FAIL'}  {text}")
     return 0
 
 

@@ -308,23 +308,49 @@ Excel (`.xlsx`), CSV hoặc JSON Lines. Có ba kiểu bảng:
    `luanchuyen batch cadres.xlsx --positions positions.xlsx --kind luan_chuyen --as-of 2024-06-01`.
 3. **Bảng vị trí** (`positions.xlsx`): các cột vị trí.
 
+Bảng được đọc **như người ta vẫn lập**: dòng tiêu đề cột được tự tìm dưới các dòng quốc hiệu,
+tên văn bản, dòng trống và ô gộp; nhận tiêu đề hai tầng (ô gộp «Xếp loại» trên «2022 | 2023»)
+và dòng đánh số «(1) (2) (3)…» dưới tiêu đề; dòng tiêu đề nhóm («I. Khối Đảng») và chân bảng
+(«Người lập biểu») được bỏ qua và liệt kê. Tệp Excel có nhiều trang: mọi trang có bảng đều
+được đọc; trang hướng dẫn, danh mục được bỏ qua. `luanchuyen template --out mau.xlsx` tạo
+mẫu có sẵn tiêu đề chuẩn, trang hướng dẫn và danh sách chọn cho các cột danh mục.
+
 Quy ước ô:
 
 - **Ô trống = chưa rõ** (không biết). Tiêu chí cần dữ liệu đó sẽ là «chưa rõ» và được nêu tên.
-- Có/không ghi **«có»** hoặc **«không»** (cũng nhận `x`, `1`/`0`, `yes`/`no`).
-- Ngày ghi **dd/mm/yyyy** (ví dụ `01/06/2024`), hoặc ô kiểu ngày của Excel; ngày sinh có thể chỉ
-  có `mm/yyyy` hoặc năm `yyyy` (NĐ 135 Đ3.3).
+- Có/không ghi **«có»** hoặc **«không»** (cũng nhận `x`, `✓`, `1`/`0`, `yes`/`no`, `đạt`,
+  `chưa`).
+- Ngày ghi **dd/mm/yyyy**, `d/m/yyyy`, `dd.mm.yyyy`, `dd-mm-yyyy`, `yyyy-mm-dd`, ô kiểu ngày
+  hoặc số ngày của Excel. Chỉ có **tháng và năm** (`8/2023`, `tháng 8/2023`) → ngày 01 của
+  tháng; chỉ có **năm** (`2023`) → 01/01 của năm (NĐ 135 Đ3.3 cho ngày sinh); cách hiểu đã dùng
+  được ghi lại thành lưu ý (`date_month_only`, `date_year_only`).
 - Danh mục (giới tính, cấp, hình thức, hình thức kỷ luật, xếp loại…) nhận mã (`luan_chuyen`)
-  hoặc chữ tiếng Việt có dấu hay không dấu (`Luân chuyển`, `luan chuyen`).
+  hoặc chữ tiếng Việt có dấu hay không dấu (`Luân chuyển`, `luan chuyen`). Xếp loại nhận cả
+  chữ viết đủ và viết tắt (`Hoàn thành xuất sắc nhiệm vụ`, `HTXSNV`, `HTXS`, `HTT`).
+- Ô kỷ luật có thể ghi cả hình thức, hệ thống và thời điểm: `Khiển trách (2023)`,
+  `Cảnh cáo Đảng 8/2023`, `Cách chức chính quyền 15/03/2022`.
+- Chức vụ ghi tự do (`Phó Trưởng phòng Nội vụ huyện`, `PCT UBND xã`, `Phó Bí thư, Chủ tịch
+  UBND xã Mai Sao`) được đọc ra mã chức danh, cấp trưởng/phó và cấp (xã, huyện, tỉnh) khi các
+  ô đó để trống; không nhận ra thì mã chức danh để «chưa rõ» kèm lưu ý `title_unknown`
+  (`luanchuyen titles TỆP --column «Chức vụ hiện tại»` cho xem cách đọc từng ô).
+- Không có cột «Mã cán bộ»: số thứ tự (cột `STT`) hoặc số dòng được dùng làm mã, và kết quả
+  ghi rõ điều đó.
 - Một cán bộ có **nhiều** quy hoạch / kỷ luật / lần luân chuyển / cấp ủy: ghi các mục cách nhau
   bằng dấu **«;»** trong mỗi cột của nhóm, theo cùng thứ tự. Ghi **«không»** trong cột đầu của
-  nhóm để khẳng định là không có (ví dụ không có kỷ luật nào); để trống là chưa rõ.
-- Xếp loại: cột `Xếp loại 2022`, `Xếp loại 2023`… (hoặc `Xếp loại năm trước`).
-- Tiêu đề cột được nhận có dấu hoặc không dấu, hoa hay thường; cột `STT` và các cột lạ được bỏ
-  qua (cột lạ được liệt kê trong `frame.attrs["unknown_columns"]`).
+  nhóm để khẳng định là không có (ví dụ không có kỷ luật nào); để trống là chưa rõ. Một nhóm
+  điền chưa đủ (có «Đủ sức khỏe» mà không có ngày giấy khám) thì phần thiếu là «chưa rõ», không
+  phải lỗi (lưu ý `group_incomplete`).
+- Xếp loại: cột `Xếp loại 2022`, `Xếp loại năm 2023`, `Đánh giá 2024`… (hoặc `Xếp loại năm trước`).
+- Tiêu đề cột được nhận có dấu hoặc không dấu, hoa hay thường, theo tên thường dùng, mục của
+  Mẫu 2C hay tên cột cơ sở dữ liệu (`ho_ten`, `ngay_sinh`, `so_dinh_danh_ca_nhan`); cột `STT`
+  và các cột lạ được bỏ qua (cột lạ được liệt kê trong `frame.attrs["unknown_columns"]`).
+- CSV: UTF-8 (có hoặc không BOM), UTF-16, Windows-1258, Windows-1252 được tự nhận; tệp bảng mã
+  cũ TCVN3 (ABC) hoặc VNI bị từ chối kèm hướng dẫn lưu lại dạng «CSV UTF-8».
+- Giới hạn kích thước (tệp, dung lượng giải nén của tệp Excel, số dòng, số cột, độ dài ô) có
+  mã lỗi `table_too_large` và nâng được bằng `luanchuyen.io.files.Limits`.
 - Dòng sai (ngày sai, mã không có trong danh mục, ngày sinh sau ngày đánh giá, thiếu ô bắt
   buộc…) **không bị bỏ**: kết quả của dòng đó có `verdict = error`, mã lỗi ổn định và thông báo
-  song ngữ nêu tên cột.
+  song ngữ nêu **mọi** ô sai của dòng (trang, dòng, cột).
 
 Kết quả (`--out ket-qua.xlsx`) có tiêu đề tiếng Việt, ô «Kết luận» tô màu (xanh: đủ điều kiện;
 đỏ: không đủ; vàng: cần cấp có thẩm quyền xem xét; tím: chưa đủ dữ liệu; xám: lỗi dữ liệu), trang
@@ -336,7 +362,11 @@ date cells; enum cells take codes or Vietnamese words with or without diacritics
 (planning, disciplines, rotations, committees) hold `;`-separated items, `không` = known empty;
 ratings go in `Xếp loại <year>` columns. Headers match without diacritics; the English field
 path (`current_post.level`) is accepted too. Bad rows are kept as `verdict = error` rows with
-a stable code and a bilingual message naming the column.
+a stable code and a bilingual message naming every bad cell (sheet, row, column). The header
+row is found below title rows; no id column is needed (STT or the row number becomes the id);
+free-text titles are read into title codes; month/year and year-only dates are read as day 01
+and 01/01 with a note; CSV encodings are detected (UTF-8, UTF-16, Windows-1258/1252; TCVN3 and
+VNI refused with a hint).
 
 ## Các cột / columns
 

@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-import luanchuyen.batch as batch_mod
+import luanchuyen.batch._intake as intake_mod
+import luanchuyen.batch._rows as rows_mod
 from factories import base_cadre, base_move, example_data_module, row_outcomes
 from luanchuyen import evaluate, load_rules
 from luanchuyen.batch import (
@@ -224,14 +225,14 @@ def test_bad_items_become_error_rows_and_never_stop_the_batch() -> None:
 
 
 def test_unexpected_exception_in_one_row_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = batch_mod.derive_facts
+    real = intake_mod.derive_facts
 
     def flaky(cadre: Any, move: Any, as_of: date, params: Any) -> Any:
         if cadre.id == "BOOM":
             raise ZeroDivisionError("division by zero")
         return real(cadre, move, as_of, params)
 
-    monkeypatch.setattr(batch_mod, "derive_facts", flaky)
+    monkeypatch.setattr(intake_mod, "derive_facts", flaky)
     out = evaluate_many(
         [
             (base_cadre(), base_move()),
@@ -292,7 +293,7 @@ def test_vector_falls_back_to_reference_when_it_cannot_import(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "luanchuyen.engine.vector", None)
-    monkeypatch.setattr(batch_mod, "_fallback_warned", False)
+    monkeypatch.setattr(rows_mod, "_fallback_warned", False)
     with pytest.warns(RuntimeWarning, match="vector"):
         out = evaluate_many([(base_cadre(), base_move())], as_of=E1)
     assert out.loc[0, "verdict"] == "eligible"
@@ -418,7 +419,10 @@ def test_plots_draw_the_counts_and_thresholds(
         widths[bar.get_y()] = widths.get(bar.get_y(), 0) + bar.get_width()
     assert sorted(widths.values()) == [1, 10, 10, 10, 10]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "Đủ điều kiện" in legend and "Lỗi dữ liệu" in legend
+    from luanchuyen.render.labels import label
+
+    shown = {label("verdict_short", v) for v in out.loc[out["status"] == "ok", "verdict"]}
+    assert set(legend) == shown | {label("status", "error")}
     hist = plot_remaining_service(out)
     assert sum(p.get_height() for p in hist.patches) == 10  # one count per cadre
     assert sorted(line.get_xdata()[0] for line in hist.get_lines()) == [120, 180]
@@ -453,7 +457,9 @@ def test_import_stays_light() -> None:
         "luanchuyen.batch",
         "luanchuyen.io.tables",
         "luanchuyen.analysis.forecast",
-        "luanchuyen.render.html",
+        "luanchuyen.render.labels",
+        "luanchuyen.verdict",
+        "luanchuyen.results",
     ],
 )
 def test_docstring_examples_run(module: str) -> None:

@@ -12,8 +12,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-import luanchuyen.batch as batch_mod
+import luanchuyen.batch as batch_pkg
 import luanchuyen.batch._columnar as fast_mod
+import luanchuyen.batch._intake as batch_mod
 from factories import base_cadre, base_move, row_outcomes
 from luanchuyen import load_rules
 from luanchuyen.batch import evaluate_many
@@ -109,7 +110,7 @@ def test_a_failing_fast_path_loses_no_row(
 
 def test_empty_and_all_bad_batches() -> None:
     empty = evaluate_many([], as_of=E1, backend="vector")
-    assert len(empty) == 0 and list(empty.columns) == list(batch_mod.RESULT_COLUMNS)
+    assert len(empty) == 0 and list(empty.columns) == list(batch_pkg.RESULT_COLUMNS)
     bad = evaluate_many([({"id": "x"}, {})], as_of=E1, backend="vector")
     assert row_outcomes(bad) == ["error"]
 

@@ -96,7 +96,7 @@ def test_rulesets_are_versioned_by_content() -> None:
     rules = RuleSet.load()
     for day in (date(2024, 6, 1), date(2025, 4, 15), date(2026, 3, 1)):
         evaluate(base_cadre(), base_move(), as_of=day, rules=rules, backend=backend)
-    names = set(backend._host._ruleset_directory)
+    names = set(backend.ruleset_names)
     assert len(names) == 3 and all(n.startswith("luanchuyen@") for n in names)
 
 

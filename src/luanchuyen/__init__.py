@@ -46,6 +46,7 @@ __all__ = [
     "evaluate",
     "evaluate_many",
     "load_rules",
+    "propose_plan",
     "remaining_service_months",
     "retirement",
 ]
@@ -82,9 +83,11 @@ _LAZY: dict[str, str] = {
     "evaluate": "luanchuyen.evaluation",
     "load_rules": "luanchuyen.evaluation",
     "evaluate_many": "luanchuyen.batch",
+    "propose_plan": "luanchuyen.analysis.proposal",
 }
 
 if TYPE_CHECKING:
+    from luanchuyen.analysis.proposal import propose_plan
     from luanchuyen.batch import evaluate_many
     from luanchuyen.decision import CriterionResult, Decision
     from luanchuyen.engine.base import Backend

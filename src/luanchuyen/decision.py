@@ -308,6 +308,14 @@ def assemble(
     reviews = [c for c in criteria if c.applied_effect == "review"]
     priorities = [c for c in criteria if c.effect == "priority" and c.outcome is Outcome.PASS]
     warnings = [c.message for c in criteria if c.applied_effect == "warn"]
+    later = derived.context.get("records_after_as_of")
+    if later:  # facts/_inputs.known_on left them out
+        warnings.append(
+            Text2(
+                vi=f"Hồ sơ ghi ngày sau ngày đánh giá, không được tính: {later}",
+                en=f"Records dated after the as-of date were left out: {later}",
+            )
+        )
     return Decision(
         cadre_id=cadre_id,
         cadre_name=cadre_name,

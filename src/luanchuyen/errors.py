@@ -91,6 +91,14 @@ ERROR_CODES: Final[dict[str, tuple[str, str]]] = {
         "Tệp bảng tính (Excel, CSV, JSON Lines) không đọc được",
         "Spreadsheet or data file (Excel, CSV, JSON Lines) cannot be read",
     ),
+    "table_too_large": (
+        "Tệp bảng tính vượt giới hạn kích thước (dung lượng, số dòng, số cột, độ dài ô)",
+        "Table file over a size limit (bytes, rows, columns, cell length)",
+    ),
+    "table_encoding": (
+        "Bảng mã của tệp không đọc được (TCVN3, VNI…): hãy lưu lại dạng CSV UTF-8",
+        "The file's encoding cannot be read (TCVN3, VNI…): save it as CSV UTF-8",
+    ),
     "unexpected_error": (
         "Lỗi không mong đợi khi xử lý một dòng dữ liệu",
         "Unexpected error while processing one row",

@@ -150,7 +150,7 @@ def _validate(
         raise item.error
     if item.cells is not None:
         assert layout is not None
-        req = layout.read(item.cells, as_of=default_as_of)
+        req = layout.read(item.cells, as_of=default_as_of, row=item.source_row)
         raw_cadre, raw_move, day = req.cadre, req.move, req.as_of
     else:
         assert item.pair is not None

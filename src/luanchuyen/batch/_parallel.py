@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from typing import TYPE_CHECKING
 
 from luanchuyen.batch._intake import _error_row, _Item, _layout
 from luanchuyen.batch._rows import _evaluate_items, _in_order, _resolve_backend
+from luanchuyen.errors import EngineError, LuanChuyenError, RuleFileError
 from luanchuyen.results import RESULT_COLUMNS, Row
 from luanchuyen.ruleset.compile import RuleSet
 
@@ -32,12 +33,24 @@ def _worker(
     default_as_of: date | None,
     criteria: bool,
     reasons: bool = True,
+    content_hash: str | None = None,
 ) -> tuple[pd.DataFrame, list[Row]]:
-    """Process-pool entry point: reload the rules (cached per process) and evaluate a chunk."""
+    """Process-pool entry point: reload the rules (cached per process) and evaluate a chunk.
+
+    The rules reloaded must have the parent's content hash: a pack edited on disk during the
+    run is refused (the chunk's rows become ``rule_file`` error rows), never used silently.
+    """
     rules = _worker_rules.get(pack_paths)
     if rules is None:
         rules = RuleSet.from_paths(pack_paths)
         _worker_rules[pack_paths] = rules
+    if content_hash is not None and rules.content_hash != content_hash:
+        raise RuleFileError(
+            "rule_file",
+            "Bộ quy tắc trên đĩa đã thay đổi trong khi chạy; chạy lại",
+            "A rule pack changed on disk during the run; run again",
+            file=", ".join(pack_paths),
+        )
     layout = _layout(headers)
     engine = _resolve_backend(backend)  # type: ignore[arg-type]
     return _evaluate_items(items, layout, rules, engine, default_as_of, criteria, reasons)
@@ -67,12 +80,33 @@ def _run_parallel(
     done = len(rows)
     ctx = multiprocessing.get_context("spawn")  # never fork a process that may host threads
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [
-            pool.submit(_worker, chunk, headers, paths, backend, default_as_of, criteria, reasons)
-            for chunk in chunks
-        ]
+        futures: list[Future[tuple[pd.DataFrame, list[Row]]] | Exception] = []
+        for chunk in chunks:
+            try:
+                futures.append(
+                    pool.submit(
+                        _worker,
+                        chunk,
+                        headers,
+                        paths,
+                        backend,
+                        default_as_of,
+                        criteria,
+                        reasons,
+                        rules.content_hash,
+                    )
+                )
+            except Exception as exc:  # the pool broke (a worker died): these rows, coded
+                futures.append(exc)
         for chunk, fut in zip(chunks, futures, strict=True):
-            f, c = fut.result()
+            try:
+                if isinstance(fut, Exception):
+                    raise fut
+                f, c = fut.result()
+            except LuanChuyenError as exc:  # e.g. the packs changed on disk: the chunk's rows
+                f, c = _failed(chunk, headers, exc), []
+            except Exception as exc:  # a worker died (BrokenProcessPool): its rows, coded
+                f, c = _failed(chunk, headers, _worker_died(exc)), []
             frames.append(f)
             crit.extend(c)
             done += len(chunk)
@@ -80,3 +114,22 @@ def _run_parallel(
                 progress(done, len(items))
     crit.sort(key=lambda r: int(r["row"]))  # stable: criteria keep their order within a row
     return _in_order(frames), crit
+
+
+def _worker_died(exc: Exception) -> EngineError:
+    return EngineError(
+        "engine_failure",
+        f"Tiến trình con dừng bất thường ({type(exc).__name__}); các dòng này chưa được đánh giá",
+        f"A worker process died ({type(exc).__name__}); these rows were not evaluated",
+        details={"exception": type(exc).__name__},
+    )
+
+
+def _failed(
+    chunk: list[_Item], headers: tuple[str, ...] | None, exc: LuanChuyenError
+) -> pd.DataFrame:
+    """Error rows for every item of a chunk that could not be evaluated."""
+    import pandas as pd
+
+    layout = _layout(headers)
+    return pd.DataFrame([_error_row(it, layout, exc) for it in chunk], columns=list(RESULT_COLUMNS))

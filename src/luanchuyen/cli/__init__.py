@@ -34,8 +34,9 @@ def split_pack_args(values: Sequence[str] | None) -> tuple[list[str], list[Path]
 
 
 def _register() -> None:
-    import luanchuyen.cli.batch  # noqa: F401
-    from luanchuyen.cli import check, rules  # noqa: F401  (commands register on import)
+    import luanchuyen.cli.batch
+    import luanchuyen.cli.records  # noqa: F401
+    from luanchuyen.cli import check, plan, rules  # noqa: F401  (commands register on import)
 
 
 def main() -> None:
@@ -43,6 +44,7 @@ def main() -> None:
 
     A command that needs an optional dependency which is not installed says which extra
     to install (``pip install 'luanchuyen[analysis]'``) instead of printing a traceback.
+    Ctrl-C anywhere says so and exits 130 (outputs are written atomically: none is half-written).
     """
     from luanchuyen.errors import MissingExtraError, missing_extra
 
@@ -63,3 +65,6 @@ def main() -> None:
             err=True,
         )
         sys.exit(2)
+    except KeyboardInterrupt:
+        print("Đã dừng (Ctrl-C) / interrupted (Ctrl-C)", file=sys.stderr)
+        raise SystemExit(130) from None

@@ -29,6 +29,14 @@ _STYLE = {
 }
 _PROGRESS_FROM = 500  # rows; smaller batches finish before a bar is useful
 
+#: Exit codes of ``luanchuyen batch``: 0 done (error rows, if any, are in the output);
+#: 1 with ``--strict``, some rows are errors; 2 a bad argument or an input that cannot be read
+#: at all (coded message); 3 nothing could be read: no row, or every row is an error.
+EXIT_SOME_ERRORS = 1
+EXIT_BAD_INPUT = 2
+EXIT_ALL_ERRORS = 3
+_NOTES_SHOWN = 10
+
 
 def _fail(exc: LuanChuyenError) -> None:
     typer.echo(f"Lỗi [{exc.code}] {exc.message_vi}\nError [{exc.code}] {exc.message_en}", err=True)
@@ -64,6 +72,24 @@ def _inputs(path: Path, positions: Path | None, kind: str, sheet: str | None) ->
     return cross(cadres, posts, kind=kind)
 
 
+def _db_chunks(url: str, table: str | None, query: str | None, chunk: int) -> Any:
+    """The database's rows as (name, chunk) pairs, read lazily (memory bounded by ``chunk``)."""
+    from luanchuyen.io.db import read_db
+
+    name = Path(f"db:{table or 'query'}")
+    chunks = read_db(url, table=table, query=query, chunksize=chunk)
+    first = next(chunks, None)  # a bad URL, table or query fails here, before any work
+    if first is None:
+        return []
+
+    def pairs() -> Any:
+        yield name, first
+        for c in chunks:
+            yield name, c
+
+    return pairs()
+
+
 def _count(data: Any) -> int:
     try:
         return len(data)
@@ -73,12 +99,6 @@ def _count(data: Any) -> int:
 
 @app.command()
 def batch(
-    inputs: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Tệp .xlsx, .csv hoặc .jsonl (bảng phẳng, hoặc bảng cán bộ với --positions)"
-        ),
-    ],
     as_of: Annotated[str, typer.Option("--as-of", help="Ngày đánh giá YYYY-MM-DD hoặc dd/mm/yyyy")],
     out: Annotated[Path, typer.Option("--out", help="Tệp kết quả .xlsx, .csv hoặc .jsonl")],
     rules: Annotated[
@@ -110,29 +130,67 @@ def batch(
             help="Ghi lý do chính của từng dòng (--no-reasons: nhanh hơn, cho quy mô lớn)",
         ),
     ] = True,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Cơ sở dữ liệu (URL SQLAlchemy, ví dụ sqlite:///can-bo.db)"),
+    ] = None,
+    table: Annotated[str | None, typer.Option("--table", help="Bảng cần đọc (với --db)")] = None,
+    query: Annotated[str | None, typer.Option("--query", help="Câu SQL cần đọc (với --db)")] = None,
+    write_table: Annotated[
+        str | None, typer.Option("--write-table", help="Ghi kết quả vào bảng này (với --db)")
+    ] = None,
+    chunk: Annotated[int, typer.Option("--chunk", help="Số dòng mỗi lần đọc (với --db)")] = 10_000,
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Tệp .xlsx, .csv hoặc .jsonl (bảng phẳng, hoặc bảng cán bộ với --positions)"
+        ),
+    ] = None,
 ) -> None:
     """Đánh giá hàng loạt từ bảng tính / evaluate a spreadsheet of cadres and moves."""
     from rich.console import Console
 
-    from luanchuyen.batch import evaluate_many
-    from luanchuyen.cli import split_pack_args
-    from luanchuyen.dates import to_date
-    from luanchuyen.io.tables import write_results
-    from luanchuyen.models.enums import MoveKind
-    from luanchuyen.ruleset.compile import RuleSet
-
     console = Console(stderr=True)
     try:
+        from luanchuyen.batch import evaluate_many
+        from luanchuyen.cli import split_pack_args
+        from luanchuyen.dates import to_date
+        from luanchuyen.io.tables import write_results
+        from luanchuyen.models.enums import MoveKind
+        from luanchuyen.ruleset.compile import RuleSet
+
         engine = _backend(backend)
         day = to_date(as_of, "--as-of")
         move_kind = MoveKind.parse(kind, field="--kind").value
         names, dirs = split_pack_args(rules)
         rs = RuleSet.load(*names, locality=locality, pack_dirs=dirs)
-        datasets = [(p, _inputs(p, positions, move_kind, sheet)) for p in inputs]
+        inputs = inputs or []
+        datasets: Any
+        if db is not None:
+            if inputs or positions is not None:
+                raise InputError(
+                    "invalid_input",
+                    "--db không dùng cùng tệp đầu vào hay --positions",
+                    "--db is not used with input files or --positions",
+                    field="--db",
+                )
+            datasets = _db_chunks(db, table, query, chunk)
+        elif not inputs:
+            raise InputError(
+                "missing_field",
+                "Cần tệp đầu vào hoặc --db",
+                "An input file or --db is needed",
+                field="inputs",
+            )
+        else:
+            _refuse_overwriting(out, [*inputs, *([positions] if positions else [])], criteria)
+            datasets = [(p, _inputs(p, positions, move_kind, sheet)) for p in inputs]
     except LuanChuyenError as exc:
         _fail(exc)
         return
-    total = sum(_count(d) for _, d in datasets)
+    except KeyboardInterrupt:
+        _interrupted(out)
+    total = sum(_count(d) for _, d in datasets) if isinstance(datasets, list) else 0
     frames: list[pd.DataFrame] = []
     crit_frames: list[pd.DataFrame] = []
     try:
@@ -150,32 +208,112 @@ def batch(
                         data, as_of=day, rules=rs, backend=engine, workers=workers,
                         progress=offset, reasons=reasons,
                     )  # fmt: skip
+                if _is_table(data):
+                    _reading_notes(console, path, data, day)
                 unknown = result.attrs.get("unknown_columns")
                 if unknown:
                     console.print(
                         f"[yellow]{path.name}: bỏ qua cột không nhận ra / ignored columns: "
                         f"{', '.join(unknown)}[/]"
                     )
-                if len(inputs) > 1:
+                if len(inputs or []) > 1:
                     result.insert(0, "source_file", path.name)
                 frames.append(result)
     except LuanChuyenError as exc:
         _fail(exc)
         return
+    except KeyboardInterrupt:
+        _interrupted(out)
     import pandas as pd
 
+    if not frames:
+        _fail(InputError("table_file", "không có dòng nào", "no rows", field="--db"))
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if db is not None:
+        frame["row"] = range(len(frame))
+        if write_table is not None:
+            from luanchuyen.io.db import write_db
+
+            try:
+                write_db(frame, db, write_table)
+            except LuanChuyenError as exc:
+                _fail(exc)
     crit_all = pd.concat(crit_frames, ignore_index=True) if crit_frames else None
     try:
         write_results(frame, out, criteria=crit_all)
     except LuanChuyenError as exc:
         _fail(exc)
+    except KeyboardInterrupt:
+        _interrupted(out)
     except OSError as exc:
         typer.echo(f"Lỗi ghi tệp / cannot write {out}: {exc}", err=True)
         raise typer.Exit(2) from None
     errors = _summary(frame, out, day)
+    if len(frame) == 0 or errors == len(frame):
+        typer.echo(
+            "Không đọc được dòng nào: mọi dòng đều lỗi / nothing could be read: every row is an error",
+            err=True,
+        )
+        raise typer.Exit(EXIT_ALL_ERRORS)
     if strict and errors:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_SOME_ERRORS)
+
+
+def _is_table(data: Any) -> bool:
+    return type(data).__name__ == "DataFrame"
+
+
+def _reading_notes(console: Any, path: Path, data: Any, day: date) -> None:
+    """Say where ids come from and what the reader noted (by code, then the first few cells)."""
+    from luanchuyen.io.frames import read_notes
+    from luanchuyen.io.layout import Layout
+
+    layout = Layout.resolve(list(data.columns), "flat")
+    source = layout.id_source
+    if source is not None:
+        how = "số thứ tự (STT)" if source == "stt" else "số dòng"
+        console.print(
+            f"[yellow]{path.name}: không có cột «Mã cán bộ»: dùng {how} làm mã / "
+            f"no cadre id column: the {'STT number' if source == 'stt' else 'row number'} is the id[/]"
+        )
+    notes = read_notes(data, "flat", as_of=day)
+    if not notes:
+        return
+    counts: dict[str, int] = {}
+    for n in notes:
+        counts[n.code] = counts.get(n.code, 0) + 1
+    console.print(
+        f"[yellow]{path.name}: lưu ý khi đọc / reading notes: "
+        + ", ".join(f"{code} × {k}" for code, k in counts.items())
+        + "[/]"
+    )
+    for n in notes[:_NOTES_SHOWN]:
+        where = ", ".join(
+            x for x in (n.sheet and f"trang «{n.sheet}»", n.row is not None and f"dòng {n.row}",
+                        n.column and f"cột «{n.column}»") if x
+        )  # fmt: skip
+        console.print(
+            f"  [{n.code}] {where}: {n.message_vi}" + (f" — «{n.value}»" if n.value else "")
+        )
+
+
+def _refuse_overwriting(out: Path, inputs: list[Path], criteria: bool) -> None:
+    """The output (and its criteria file) must not be one of the inputs."""
+    from luanchuyen.io.safe_write import refuse_overwriting
+
+    refuse_overwriting(out, *inputs)
+    if criteria and out.suffix.lower() in {".csv", ".tsv"}:
+        refuse_overwriting(out.with_suffix(".criteria" + out.suffix.lower()), *inputs)
+
+
+def _interrupted(out: Path) -> None:
+    """Ctrl-C: say so, exit 130; the output is written atomically, so it is untouched."""
+    typer.echo(
+        f"Đã dừng (Ctrl-C): không ghi kết quả, tệp {out} giữ nguyên / "
+        f"interrupted (Ctrl-C): no results written, {out} is unchanged",
+        err=True,
+    )
+    raise typer.Exit(130)
 
 
 def _backend(name: str) -> BackendName:

@@ -14,7 +14,7 @@ from typing import Any
 
 from luanchuyen.errors import InputError
 from luanchuyen.facts import discipline, family, planning, posts, rotation, service, state
-from luanchuyen.facts._inputs import Inputs, dmy
+from luanchuyen.facts._inputs import Inputs, dmy, known_on
 from luanchuyen.facts.registry import FACTS, FactSpec, FactValue
 from luanchuyen.models import Cadre, Move
 from luanchuyen.retirement_law import retirement
@@ -51,6 +51,7 @@ def derive_facts(
         InputError: ``birth_after_as_of`` or ``implausible_age`` when the dates cannot be right.
     """
     params = params or {}
+    cadre, later = known_on(cadre, as_of)  # records dated after as_of do not exist yet
     convention = str(params.get("service_reference_date", "decision_date"))
     if convention == "as_of":
         reference, source = as_of, "as_of"
@@ -81,6 +82,8 @@ def derive_facts(
     x = Inputs(cadre, move, as_of, reference, params, ret, {}, {})
     x.context["reference_date_source"] = source
     x.context["birth_date_precision"] = cadre.birth_date_precision
+    if later:
+        x.context["records_after_as_of"] = ", ".join(later)
     for topic in _TOPICS:
         topic.derive(x)
     return DerivedFacts(x.facts, x.context, reference)

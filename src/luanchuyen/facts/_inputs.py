@@ -36,3 +36,61 @@ class Inputs:
         """Record a fact; ``None`` means unknown and is simply left out."""
         if value is not None:
             self.facts[name] = value
+
+
+def known_on(cadre: Cadre, as_of: date) -> tuple[Cadre, tuple[str, ...]]:
+    """The cadre as the record stood on ``as_of``: what is dated after it does not exist yet.
+
+    One rule for every dated record (issue 17 item 4): a planning approval, a discipline
+    decision, a rating (its year), a rotation (its start), a rotation's rating, a health
+    certificate (its issue date) or a youngest child's birth dated after ``as_of`` is left
+    out, and named in the returned warnings (``planning[0] 01/01/2099``). The cadre is
+    returned unchanged (the same object) when nothing is dated after ``as_of``.
+    """
+    dropped: list[str] = []
+    update: dict[str, Any] = {}
+    if cadre.planning:
+        kept = [p for p in cadre.planning if p.approved_on is None or p.approved_on <= as_of]
+        if len(kept) != len(cadre.planning):
+            dropped += [
+                f"planning[{i}] {dmy(p.approved_on)}"
+                for i, p in enumerate(cadre.planning)
+                if p.approved_on is not None and p.approved_on > as_of
+            ]
+            update["planning"] = kept
+    if cadre.disciplines:
+        later = [i for i, d in enumerate(cadre.disciplines) if d.decision_date > as_of]
+        if later:
+            dropped += [
+                f"disciplines[{i}] {dmy(cadre.disciplines[i].decision_date)}" for i in later
+            ]
+            update["disciplines"] = [d for d in cadre.disciplines if d.decision_date <= as_of]
+    if cadre.ratings and max(cadre.ratings) > as_of.year:
+        dropped += [f"ratings[{y}]" for y in sorted(cadre.ratings) if y > as_of.year]
+        update["ratings"] = {y: r for y, r in cadre.ratings.items() if y <= as_of.year}
+    if cadre.rotation_history:
+        rotations = []
+        for i, rot in enumerate(cadre.rotation_history):
+            if rot.start > as_of:
+                dropped.append(f"rotation_history[{i}] {dmy(rot.start)}")
+                continue
+            if rot.ratings and max(rot.ratings) > as_of.year:
+                later_years = sorted(y for y in rot.ratings if y > as_of.year)
+                dropped += [f"rotation_history[{i}].ratings[{y}]" for y in later_years]
+                rot = rot.model_copy(
+                    update={"ratings": {y: r for y, r in rot.ratings.items() if y <= as_of.year}}
+                )
+            rotations.append(rot)
+        if len(dropped) and rotations != cadre.rotation_history:
+            update["rotation_history"] = rotations
+    if cadre.health is not None and cadre.health.issued_on > as_of:
+        dropped.append(f"health {dmy(cadre.health.issued_on)}")
+        update["health"] = None
+    family = cadre.family
+    child = family.youngest_child_date_of_birth if family is not None else None
+    if family is not None and child is not None and child > as_of:
+        dropped.append(f"family.youngest_child_date_of_birth {dmy(child)}")
+        update["family"] = family.model_copy(update={"youngest_child_date_of_birth": None})
+    if not update:
+        return cadre, ()
+    return cadre.model_copy(update=update), tuple(dropped)

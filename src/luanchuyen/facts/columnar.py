@@ -37,7 +37,9 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from luanchuyen.facts._inputs import known_on
 from luanchuyen.facts.discipline import BUCKETS, TERMINAL
+from luanchuyen.facts.equivalence import RELATION_SOURCES, PostRef, relation
 from luanchuyen.facts.planning import (
     DISTRICT_COMMITTEE_TITLES,
     DISTRICT_STANDING_OR_HEAD_TITLES,
@@ -45,11 +47,13 @@ from luanchuyen.facts.planning import (
 )
 from luanchuyen.facts.posts import (
     APPOINTED_TITLES,
+    COMMUNE_POST_CLASSES,
     ELECTED_TITLES,
     KEY_COMMUNE_TITLES,
     LEVEL_ORDER,
-    rank_of,
+    commune_post_class,
 )
+from luanchuyen.facts.ratings import GOOD_BANDS, merge_ratings
 from luanchuyen.facts.registry import FACTS, FactValue
 from luanchuyen.facts.state import GOOD_RATINGS, lookback_years
 from luanchuyen.models import (
@@ -306,6 +310,11 @@ class _Table:
     def days(self, name: str) -> tuple[Ints, Bools]:
         return _cat(self._parts[name], np.int64), _cat(self._parts[f"{name}?"], np.bool_)
 
+    def values(self, name: str) -> list[Any]:
+        """A scalar field's Python value for each object."""
+        distinct = self._distinct(name)
+        return [distinct[i] for i in self._ids.tolist()]
+
 
 class _Tables:
     """Every model type of a batch (fields in declaration order: the cache likes it)."""
@@ -318,8 +327,8 @@ class _Tables:
             "serious_illness long_term_study currently_seconded special_hardship",
             dates="date_of_birth",
             objects="current_post committee_memberships planning disciplines ratings health "
-            "family rotation_history",
-            keep="ratings",
+            "family rotation_history rating_records",
+            keep="ratings rating_records",
         )
         self.move = _Table(
             "kind special_case_requested policy_case re_election cross_unit "
@@ -330,15 +339,15 @@ class _Tables:
         )
         self.target = _Table(
             "title_code level rank fill_method key_commune_post vacant created_for_move "
-            "on_post_change_list required_degree required_political_theory allowance",
+            "on_post_change_list required_degree required_political_theory allowance post_code",
             objects="body",
             keep="body",
         )
         self.current = _Table(
             "title_code level rank role allowance on_post_change_list fill_method",
             dates="since",
-            objects="body",
-            keep="body",
+            objects="body other_posts",
+            keep="body other_posts",
         )
         self.planning = _Table("title_code level status", dates="approved_on")
         self.discipline = _Table("form kind", dates="decision_date effective_date")
@@ -350,7 +359,10 @@ class _Tables:
         )
         self.rotation = _Table("kind", dates="start end", objects="ratings", keep="ratings")
         #: (row, year, rating) of the latest annual rating up to as_of, for the rows rated
-        self.rated: tuple[Ints, list[int], list[Rating]] = (np.zeros(0, np.int64), [], [])
+        #: (a rating is ``None`` where a record's points do not decide the band)
+        self.rated: tuple[Ints, list[int], list[Rating | None]] = (np.zeros(0, np.int64), [], [])
+        #: whether each of ``rated`` is HTT or better (``None``: not decided)
+        self.rated_good: list[bool | None] = []
         #: whether a recorded secondment covers as_of, per row (set by _rotation)
         self.seconded: Bools = np.zeros(0, np.bool_)
 
@@ -367,7 +379,7 @@ def _read(pairs: Sequence[tuple[Cadre, Move]], as_of: date) -> _Tables:
     tops: list[Any] = []
     rated: list[dict[int, Rating]] = []
     for first in range(0, len(pairs), _BLOCK):
-        block = pairs[first : first + _BLOCK]
+        block = [(known_on(c, as_of)[0], m) for c, m in pairs[first : first + _BLOCK]]
         rows = np.arange(first, first + len(block), dtype=np.int64)
         c = t.cadre.add(list(map(vars, map(itemgetter(0), block))), rows)
         m = t.move.add(list(map(vars, map(itemgetter(1), block))), rows)
@@ -579,6 +591,7 @@ def _derive(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> No
     _discipline_and_planning(out, t, as_of, params)
     _family(out, t, as_of)
     _posts(out, t, as_of, params)
+    _rerate(t, as_of, params)
     _rotation(out, t, as_of)
     _state(out, t, as_of, params, ref)
 
@@ -701,9 +714,10 @@ def _posts(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> Non
     out.put_enum("target_title_code", t_title, _labels(TitleCode))
     key, has_key = target.tri("key_commune_post")
     xa = t_level == _code(Level.XA)
-    out.put_bool("target_is_key_commune_post",
-                 np.where(has_key, key, xa & _member(KEY_COMMUNE_TITLES, TitleCode)[t_title]),
-                 has_key | ~xa | (t_title > 0))  # fmt: skip
+    key_post = np.where(has_key, key, xa & _member(KEY_COMMUNE_TITLES, TitleCode)[t_title])
+    key_known = has_key | ~xa | (t_title > 0)
+    out.put_bool("target_is_key_commune_post", key_post, key_known)
+    _commune_class(out, target, t_level, t_title, key_post, key_known, as_of)
     fill = target.codes("fill_method", FillMethod)
     elected = _member(ELECTED_TITLES, TitleCode)[t_title]
     appointed = _member(APPOINTED_TITLES, TitleCode)[t_title]
@@ -738,21 +752,7 @@ def _posts(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> Non
     direction = np.where(d_cur == d_tgt, 1, np.where(d_tgt > d_cur, 2, 3))
     out.put_enum("level_direction", direction, _DIRECTIONS, has_cur)
 
-    ranks, ranked, raises = _rank_table(params.get("post_equivalence", ()))
-    t_rank, t_has_rank, t_big = target.ints("rank")
-    c_rank, c_has_rank, c_big = (_scatter(n, c_rows, x) for x in current.ints("rank"))
-    c_looks_up, t_looks_up = ~c_has_rank & (c_title > 0), ~t_has_rank & (t_title > 0)
-    out.fallback |= has_cur & (t_big | c_big | (c_looks_up & raises[c_level, c_title]) |
-                               (t_looks_up & raises[t_level, t_title]))  # fmt: skip
-    r_cur = np.where(c_has_rank, c_rank, ranks[c_level, c_title])
-    r_tgt = np.where(t_has_rank, t_rank, ranks[t_level, t_title])
-    c_known = c_has_rank | (c_looks_up & ranked[c_level, c_title])
-    t_known = t_has_rank | (t_looks_up & ranked[t_level, t_title])
-    cross = bool(params.get("equivalence_cross_level"))
-    comparable = (c_has_rank & t_has_rank) | (c_level == t_level) | cross
-    relation = np.where(r_cur == r_tgt, 1, np.where(r_tgt > r_cur, 2, 3))
-    out.put_enum("target_relation", relation, _RELATIONS,
-                 has_cur & comparable & c_known & t_known)  # fmt: skip
+    _relations(out, t, t_level, t_title, c_rows, as_of, params)
     post_since, has_since = current.days("since")
     since_ok = has_since & (post_since <= today)
     months = _months_to(post_since, since_ok, as_of)
@@ -776,23 +776,114 @@ def _posts(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> Non
                  has_cur & (has_stated | _any(n, b_rows)))  # fmt: skip
 
 
-def _rank_table(table: Any) -> tuple[Ints, Bools, Bools]:
-    """``rank_of`` from the table for every (level, title code): (rank, found, raises)."""
-    shape = (len(Level) + 1, len(TitleCode) + 1)
-    ranks = np.zeros(shape, np.int64)
-    found, raises = np.zeros(shape, np.bool_), np.zeros(shape, np.bool_)
-    for i, level in enumerate(Level, 1):
-        for j, title in enumerate(TitleCode, 1):
-            try:
-                rank = rank_of(level, title, None, table)
-            except Exception:  # a malformed table: the rows that read this entry fall back
-                raises[i, j] = True
-                continue
-            if rank is not None and abs(rank) >= _BIG:
-                raises[i, j] = True
-            elif rank is not None:
-                ranks[i, j], found[i, j] = rank, True
-    return ranks, found, raises
+_LEVELS: Final = (None, *Level)
+_TITLES: Final = (None, *TitleCode)
+
+
+def _commune_class(
+    out: _Out,
+    target: _Table,
+    t_level: Ints,
+    t_title: Ints,
+    key_post: Bools,
+    key_known: Bools,
+    as_of: date,
+) -> None:
+    """posts.commune_post_class, once per distinct target."""
+    memo: dict[tuple[Any, ...], str | None] = {}
+    codes = np.zeros(out.n, np.int64)
+    rows = zip(t_level.tolist(), t_title.tolist(), target.values("post_code"),
+               key_post.tolist(), key_known.tolist(), strict=True)  # fmt: skip
+    for i, (lv, tc, post_code, key, known) in enumerate(rows):
+        k = (lv, tc, post_code, key if known else None)
+        if k not in memo:
+            level = _LEVELS[lv]
+            memo[k] = (
+                None
+                if level is None
+                else commune_post_class(level, _TITLES[tc], post_code, k[3], as_of)
+            )
+        found = memo[k]
+        if found is not None:
+            codes[i] = COMMUNE_POST_CLASSES.index(found) + 1
+    out.put_enum("target_commune_post_class", codes, COMMUNE_POST_CLASSES, codes > 0)
+
+
+def _relations(
+    out: _Out,
+    t: _Tables,
+    t_level: Ints,
+    t_title: Ints,
+    c_rows: Ints,
+    as_of: date,
+    params: Mapping[str, Any],
+) -> None:
+    """equivalence.relation of each row with a current post, once per distinct comparison."""
+    n, current, target = out.n, t.current, t.target
+    t_rank, t_has_rank, t_big = target.ints("rank")
+    c_rank, c_has_rank, c_big = current.ints("rank")
+    c_level, c_title = current.codes("level", Level), current.codes("title_code", TitleCode)
+    others = current.kept["other_posts"]
+    rel, src = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    memo: dict[tuple[tuple[PostRef, ...], PostRef], tuple[str, str] | None] = {}
+    for j, i in enumerate(c_rows.tolist()):
+        if (
+            c_big[j]
+            or t_big[i]
+            or any(p.rank is not None and abs(p.rank) >= _BIG for p in others[j])
+        ):
+            out.fallback[i] = True  # derive_facts compares Python ints of any size
+            continue
+        mine = (
+            PostRef(_LEVELS[c_level[j]], _TITLES[c_title[j]],
+                    int(c_rank[j]) if c_has_rank[j] else None),
+            *(PostRef(p.level, p.title_code, p.rank) for p in others[j]),
+        )  # fmt: skip
+        theirs = PostRef(_LEVELS[t_level[i]], _TITLES[t_title[i]],
+                         int(t_rank[i]) if t_has_rank[i] else None)  # fmt: skip
+        key = (mine, theirs)
+        try:
+            found = (
+                memo[key]
+                if key in memo
+                else memo.setdefault(key, relation(mine, theirs, params, as_of))
+            )
+        except Exception:  # a malformed table: derive_facts raises for this row
+            out.fallback[i] = True
+            continue
+        if found is not None:
+            rel[i] = _RELATIONS.index(found[0]) + 1
+            src[i] = RELATION_SOURCES.index(found[1]) + 1
+    out.put_enum("target_relation", rel, _RELATIONS, rel > 0)
+    out.put_enum("target_relation_source", src, RELATION_SOURCES, src > 0)
+
+
+def _rerate(t: _Tables, as_of: date, params: Mapping[str, Any]) -> None:
+    """ratings.merge_ratings for the rows with rating records; the latest band of each row."""
+    records = t.cadre.kept["rating_records"]
+    ratings = t.rated[2]
+    if not any(r is not None for r in records):
+        t.rated_good = [r in GOOD_BANDS for r in ratings]
+        return
+    annual = t.cadre.kept["ratings"]
+    out_rows: list[int] = []
+    out_years: list[int] = []
+    out_bands: list[Rating | None] = []
+    good: list[bool | None] = []
+    year = as_of.year
+    for i, (stated, recs) in enumerate(zip(annual, records, strict=True)):
+        merged = merge_ratings(stated, recs, params)
+        bands, goods = merged if merged is not None else ({}, {})
+        if recs is not None:
+            annual[i] = bands
+        top = max((y for y in bands if y <= year), default=None)
+        if top is not None:
+            out_rows.append(i)
+            out_years.append(top)
+            out_bands.append(bands[top])
+            good.append(goods[top])
+    t.rated = (np.array(out_rows, np.int64), out_years, out_bands)
+    t.rated_good = good
 
 
 def _rotation(out: _Out, t: _Tables, as_of: date) -> None:
@@ -803,6 +894,10 @@ def _rotation(out: _Out, t: _Tables, as_of: date) -> None:
     out.fallback |= _scatter(n, r_rows, big)
     out.put_int("latest_rating_year", _scatter(n, r_rows, years), _any(n, r_rows))
     out.put_enum("latest_rating", _scatter(n, r_rows, _codes(r_ratings, Rating)), _labels(Rating))
+    good = t.rated_good
+    out.put_bool("latest_rating_htt_or_better",
+                 _scatter(n, r_rows, np.array([g is True for g in good], np.bool_)),
+                 _scatter(n, r_rows, np.array([g is not None for g in good], np.bool_)))  # fmt: skip
     start, _ = rot.days("start")
     end, has_end = rot.days("end")
     covers = (start <= today) & (~has_end | (end >= today))
@@ -825,10 +920,10 @@ def _rotation(out: _Out, t: _Tables, as_of: date) -> None:
         if own[k]:
             htxs.append(Rating.HTXS in own[k].values())
         elif (ratings := annual[i]) is not None:
-            htxs.append(
-                Rating.HTXS in ratings.values()
-                and any(first_year <= y <= year for y, v in ratings.items() if v == Rating.HTXS)
-            )
+            window = [v for y, v in ratings.items() if first_year <= y <= year]
+            if Rating.HTXS not in window and None in window:
+                continue  # a band the points do not decide: unknown
+            htxs.append(Rating.HTXS in window)
         else:
             continue
         rated.append(i)

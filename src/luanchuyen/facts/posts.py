@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
+from datetime import date
 
 from luanchuyen.dates import add_months, completed_months
 from luanchuyen.facts._inputs import Inputs, dmy
+from luanchuyen.facts.equivalence import PostRef, rank_of, relation
 from luanchuyen.models import FillMethod, Level, PostRole, TitleCode
+from luanchuyen.models.titles import TitleSystem, catalogue
 
 T = TitleCode
 #: Rank of each level, the centre first (a larger number is a lower level).
@@ -20,54 +22,81 @@ KEY_COMMUNE_TITLES = frozenset(
 ELECTED_TITLES = KEY_COMMUNE_TITLES | {T.UV_BTV, T.UV_BCH}
 APPOINTED_TITLES = frozenset(
     {T.TRUONG_PHONG, T.PHO_TRUONG_PHONG, T.TRUONG_BAN, T.PHO_TRUONG_BAN, T.GIAM_DOC_SO,
-     T.PHO_GIAM_DOC_SO, T.CONG_CHUC}
+     T.PHO_GIAM_DOC_SO, T.CONG_CHUC, T.CHANH_VAN_PHONG, T.PHO_CHANH_VAN_PHONG,
+     T.GIAM_DOC_TRUNG_TAM, T.PHO_GIAM_DOC_TRUNG_TAM}
 )  # fmt: skip
+#: Heads and deputies of the commune People's Committee departments (Nghị định 150/2025; the
+#: Văn phòng HĐND và UBND when the catalogue places the office in the State system).
+COMMUNE_DEPARTMENT_TITLES = frozenset({T.TRUONG_PHONG, T.PHO_TRUONG_PHONG})
+_OFFICE_TITLES = frozenset({T.CHANH_VAN_PHONG, T.PHO_CHANH_VAN_PHONG})
+#: Codes of the ``target_commune_post_class`` fact (the deciding authority after 2025).
+COMMUNE_POST_CLASSES = ("party_or_key", "department", "civil_servant")
+
+__all__ = [
+    "APPOINTED_TITLES",
+    "COMMUNE_DEPARTMENT_TITLES",
+    "COMMUNE_POST_CLASSES",
+    "ELECTED_TITLES",
+    "KEY_COMMUNE_TITLES",
+    "LEVEL_ORDER",
+    "commune_post_class",
+    "derive",
+    "rank_of",
+]
 
 
-def rank_of(
-    level: Level, title_code: TitleCode | None, rank: int | None, table: Sequence[Mapping[str, Any]]
-) -> int | None:
-    """A post's equivalence rank: its own ``rank``, else the equivalence table, else unknown."""
-    if rank is not None:
-        return rank
-    if title_code is None:
+def commune_post_class(
+    level: Level,
+    title_code: TitleCode | None,
+    post_code: str | None,
+    key_post: bool | None,
+    on: date,
+) -> str | None:
+    """The class of a commune post that decides who decides (law-2026 §1.3, issue 12).
+
+    ``party_or_key``: a Party post or a key commune post (Quy định 298, 377); ``department``:
+    a head or deputy of a commune department (Nghị định 150/2025); ``civil_servant``: another
+    commune civil servant (Nghị định 170/2025 Điều 25.2). ``None`` when the post says too
+    little (a Trưởng ban of a Party board or of a People's Council committee; the service
+    centre, whose appointing authority is not sourced). The system comes from the catalogue
+    entry ``post_code``, else from the title when the catalogue gives it one system on ``on``.
+    """
+    if level is not Level.XA:
         return None
-    row = _index(table).get((level.value, title_code.value))
-    return None if row is None else int(row["rank"])
-
-
-# id(table) -> (table, {(level, title_code): first matching row}); the table is kept in the
-# entry so that its id cannot be reused while the entry lives.
-_INDEXES: dict[int, tuple[Sequence[Mapping[str, Any]], dict[tuple[Any, Any], Mapping[str, Any]]]]
-_INDEXES = {}
-
-
-def _index(table: Sequence[Mapping[str, Any]]) -> dict[tuple[Any, Any], Mapping[str, Any]]:
-    """The equivalence table indexed by (level, title code), first row winning as in a scan."""
-    hit = _INDEXES.get(id(table))
-    if hit is not None and hit[0] is table:
-        return hit[1]
-    index: dict[tuple[Any, Any], Mapping[str, Any]] = {}
-    for row in table:
-        index.setdefault((row.get("level"), row.get("title_code")), row)
-    if len(_INDEXES) > 64:
-        _INDEXES.clear()
-    _INDEXES[id(table)] = (table, index)
-    return index
+    cat = catalogue()
+    entry = cat.get(post_code) if post_code else None
+    code = title_code
+    if entry is not None:
+        system = entry.system
+    else:
+        system = cat.system_of(code, Level.XA, on) if code is not None else None
+    if key_post is True or system is TitleSystem.DANG:
+        return "party_or_key"
+    if code in COMMUNE_DEPARTMENT_TITLES or (
+        code in _OFFICE_TITLES and system is TitleSystem.NHA_NUOC
+    ):
+        return "department"
+    if code is T.CONG_CHUC:
+        return "civil_servant"
+    return None
 
 
 def derive(x: Inputs) -> None:
     """Derive post facts; the equivalence table is the ``post_equivalence`` parameter."""
     cur, tgt, c = x.cadre.current_post, x.move.target, x.cadre
-    table: Sequence[Mapping[str, Any]] = x.params.get("post_equivalence", ())
     x.put("target_level", tgt.level.value)
     x.put("target_title_code", tgt.title_code.value if tgt.title_code else None)
     if tgt.key_commune_post is not None:
-        x.put("target_is_key_commune_post", tgt.key_commune_post)
+        key_post: bool | None = tgt.key_commune_post
     elif tgt.level is not Level.XA:
-        x.put("target_is_key_commune_post", False)
+        key_post = False
     elif tgt.title_code is not None:
-        x.put("target_is_key_commune_post", tgt.title_code in KEY_COMMUNE_TITLES)
+        key_post = tgt.title_code in KEY_COMMUNE_TITLES
+    else:
+        key_post = None
+    x.put("target_is_key_commune_post", key_post)
+    post_class = commune_post_class(tgt.level, tgt.title_code, tgt.post_code, key_post, x.as_of)
+    x.put("target_commune_post_class", post_class)
     if tgt.fill_method is not None:
         x.put("target_is_elected", tgt.fill_method is FillMethod.BAU_CU)
     elif tgt.title_code in ELECTED_TITLES:
@@ -92,13 +121,14 @@ def derive(x: Inputs) -> None:
     x.put("current_is_deputy", cur.role is PostRole.CAP_PHO)
     d_cur, d_tgt = LEVEL_ORDER[cur.level], LEVEL_ORDER[tgt.level]
     x.put("level_direction", "same" if d_cur == d_tgt else ("down" if d_tgt > d_cur else "up"))
-    explicit = cur.rank is not None and tgt.rank is not None
-    comparable = explicit or cur.level is tgt.level or bool(x.params.get("equivalence_cross_level"))
-    r_cur = rank_of(cur.level, cur.title_code, cur.rank, table)
-    r_tgt = rank_of(tgt.level, tgt.title_code, tgt.rank, table)
-    if comparable and r_cur is not None and r_tgt is not None:
-        relation = "equivalent" if r_cur == r_tgt else ("higher" if r_tgt > r_cur else "lower")
-        x.put("target_relation", relation)
+    mine = (
+        PostRef(cur.level, cur.title_code, cur.rank),
+        *(PostRef(p.level, p.title_code, p.rank) for p in cur.other_posts),
+    )
+    found = relation(mine, PostRef(tgt.level, tgt.title_code, tgt.rank), x.params, x.as_of)
+    if found is not None:
+        x.put("target_relation", found[0])
+        x.put("target_relation_source", found[1])
     if cur.since is not None and cur.since <= x.as_of:
         x.put("months_in_current_post", completed_months(cur.since, x.as_of))
     if cur.allowance is not None and tgt.allowance is not None:
@@ -111,6 +141,8 @@ def derive(x: Inputs) -> None:
     authority = x.params.get("deciding_authority")
     if isinstance(authority, Mapping):
         entry = authority.get(tgt.level.value)
+        if isinstance(entry, Mapping) and isinstance(entry.get(post_class), Mapping):
+            entry = entry[post_class]  # by the class of the commune post (from 01/07/2025)
         if isinstance(entry, Mapping):
             x.context["authority_vi"] = entry.get("vi", "")
             x.context["authority_en"] = entry.get("en", "")

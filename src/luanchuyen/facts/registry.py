@@ -46,6 +46,10 @@ def _codes(
 
 
 _RELATION = ("equivalent", "higher", "lower")
+#: Where ``target_relation`` came from (facts/equivalence.py, RELATION_SOURCES; checked by a test).
+_RELATION_SOURCE = ("explicit", "province", "kl35", "qd368", "structural", "library")
+#: The class of a commune post that decides the authority (facts/posts.py, COMMUNE_POST_CLASSES).
+_COMMUNE_POST_CLASS = ("party_or_key", "department", "civil_servant")
 _DIRECTION = ("up", "down", "same")
 
 _SPECS: tuple[FactSpec, ...] = (
@@ -95,6 +99,7 @@ _SPECS: tuple[FactSpec, ...] = (
     # ratings
     FactSpec("latest_rating", "enum", "Xếp loại năm gần nhất", "Latest annual rating", values=_codes(Rating), topic="ratings"),
     FactSpec("latest_rating_year", "int", "Năm của xếp loại gần nhất", "Year of the latest rating", unit="year", topic="ratings"),
+    FactSpec("latest_rating_htt_or_better", "bool", "Xếp loại năm gần nhất từ hoàn thành tốt nhiệm vụ trở lên (kể cả khi chỉ biết điểm ≥ 70)", "Latest rating is HTT or better (also from a score of 70 or more)", topic="ratings"),
     # rotation
     FactSpec("in_rotation", "bool", "Đang trong thời gian luân chuyển", "Currently on a rotation", topic="rotation"),
     FactSpec("months_in_rotation", "int", "Số tháng đã luân chuyển", "Months on the current rotation", unit="months", topic="rotation"),
@@ -103,7 +108,9 @@ _SPECS: tuple[FactSpec, ...] = (
     FactSpec("current_level", "enum", "Cấp hiện tại", "Current level", values=_codes(Level), topic="posts"),
     FactSpec("target_level", "enum", "Cấp nơi đến", "Target level", values=_codes(Level), topic="posts"),
     FactSpec("level_direction", "enum", "Hướng luân chuyển giữa các cấp", "Direction between levels", values=_DIRECTION, topic="posts"),
-    FactSpec("target_relation", "enum", "Chức vụ đến so với hiện tại", "Target post compared with the current one", values=_RELATION, topic="posts"),
+    FactSpec("target_relation", "enum", "Chức vụ đến so với hiện tại (từ 08/09/2025 theo danh mục của tỉnh, QĐ 368, hoặc bậc ghi trong hồ sơ)", "Target post compared with the current one (from 08/09/2025 by the province's list, QĐ 368, or ranks on the input)", values=_RELATION, topic="posts"),
+    FactSpec("target_relation_source", "enum", "Căn cứ so sánh chức vụ: bậc ghi trong hồ sơ, danh mục của tỉnh, KL 35, QĐ 368, cấu trúc chức danh, bảng mặc định của thư viện [I]", "Basis of the post comparison: input ranks, province list, KL 35, QĐ 368, title structure, the library's default table [I]", values=_RELATION_SOURCE, topic="posts"),
+    FactSpec("target_commune_post_class", "enum", "Loại chức danh cấp xã nơi đến: Đảng/chủ chốt, trưởng/phó phòng chuyên môn, công chức khác", "Class of the commune target post: Party or key post, department head or deputy, other civil servant", values=_COMMUNE_POST_CLASS, topic="posts"),
     FactSpec("current_title_code", "enum", "Mã chức danh hiện tại", "Current title code", values=_codes(TitleCode), topic="posts"),
     FactSpec("target_title_code", "enum", "Mã chức danh đến", "Target title code", values=_codes(TitleCode), topic="posts"),
     FactSpec("current_is_head", "bool", "Hiện là cấp trưởng", "Currently a head", topic="posts"),
@@ -159,6 +166,10 @@ CONTEXT_KEYS: Final[dict[str, tuple[str, str]]] = {
     # facts/__init__.py (always)
     "reference_date_source": ("nguồn của mốc tính (decision_date/as_of)", "reference date source"),
     "birth_date_precision": ("độ chính xác ngày sinh (day/month/year)", "birth date precision"),
+    "records_after_as_of": (
+        "hồ sơ ghi ngày sau ngày đánh giá, không tính (khi có)",
+        "records dated after the as-of date, left out (when any)",
+    ),
     # facts/service.py (always)
     "retirement_date": ("ngày nghỉ hưu dd/mm/yyyy", "retirement date"),
     "retirement_age": ("tuổi nghỉ hưu, dạng 61y6m", "retirement age, as 61y6m"),

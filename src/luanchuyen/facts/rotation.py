@@ -6,18 +6,23 @@ from datetime import timedelta
 
 from luanchuyen.dates import add_months, completed_months
 from luanchuyen.facts._inputs import Inputs, dmy
+from luanchuyen.facts.ratings import annual_ratings
 from luanchuyen.models import MoveKind, Rating
 
 
 def derive(x: Inputs) -> None:
     """Derive rating, rotation and move facts at ``as_of``."""
     c, m = x.cadre, x.move
-    if c.ratings:
-        years = [y for y in c.ratings if y <= x.as_of.year]
+    rated = annual_ratings(c, x.params)  # the stated bands, and those points give (QĐ 366)
+    annual = None if rated is None else rated[0]
+    if annual:
+        years = [y for y in annual if y <= x.as_of.year]
         if years:
             year = max(years)
-            x.put("latest_rating", c.ratings[year].value)
+            band = annual[year]
+            x.put("latest_rating", None if band is None else band.value)
             x.put("latest_rating_year", year)
+            x.put("latest_rating_htt_or_better", rated[1][year] if rated else None)
     if c.rotation_history is not None:
         current = [
             r
@@ -31,14 +36,12 @@ def derive(x: Inputs) -> None:
             rot = max(current, key=lambda r: r.start)
             x.put("months_in_rotation", completed_months(rot.start, x.as_of))
             x.context["rotation_start"] = dmy(rot.start)
-            ratings = dict(rot.ratings)
-            if not ratings and c.ratings is not None:
-                ratings = {
-                    y: v for y, v in c.ratings.items() if rot.start.year <= y <= x.as_of.year
-                }
-            if ratings:
-                x.put("htxs_during_rotation", Rating.HTXS in ratings.values())
-            elif c.ratings is not None:
+            ratings: dict[int, Rating | None] = dict(rot.ratings)
+            if not ratings and annual is not None:
+                ratings = {y: v for y, v in annual.items() if rot.start.year <= y <= x.as_of.year}
+            if Rating.HTXS in ratings.values():
+                x.put("htxs_during_rotation", True)
+            elif None not in ratings.values() and (ratings or annual is not None):
                 x.put("htxs_during_rotation", False)
     x.put("move_kind", m.kind.value)
     x.put("special_case_requested", m.special_case_requested)

@@ -7,7 +7,9 @@ from luanchuyen.models.cadre import (
     Discipline,
     Family,
     HealthCertificate,
+    HeldPost,
     PlanningEntry,
+    RatingRecord,
     RotationRecord,
 )
 from luanchuyen.models.enums import (
@@ -44,6 +46,7 @@ __all__ = [
     "FillMethod",
     "Gender",
     "HealthCertificate",
+    "HeldPost",
     "Level",
     "Move",
     "MoveKind",
@@ -53,6 +56,7 @@ __all__ = [
     "Position",
     "PostRole",
     "Rating",
+    "RatingRecord",
     "RotationRecord",
     "SoleCarerReason",
     "TitleCode",

@@ -31,6 +31,8 @@ from luanchuyen.models.enums import (
     SoleCarerReasonField,
     TitleCodeField,
 )
+from luanchuyen.models.position import PostCode
+from luanchuyen.models.titles import fill_from_post_code
 
 __all__ = [
     "Cadre",
@@ -39,9 +41,32 @@ __all__ = [
     "Discipline",
     "Family",
     "HealthCertificate",
+    "HeldPost",
     "PlanningEntry",
+    "RatingRecord",
     "RotationRecord",
 ]
+
+
+class HeldPost(BaseModel):
+    """Một chức vụ khác đang giữ cùng lúc / another post held at the same time.
+
+    Quy định 368-QĐ/TW: a person with several posts is ranked by the highest of them.
+    """
+
+    model_config = MODEL_CONFIG
+
+    title: Text | None = Field(None, description="Tên chức vụ / title, free text")
+    title_code: TitleCodeField | None = Field(None, description="Mã chức danh / title code")
+    post_code: PostCode | None = Field(None, description="Mã trong danh mục / catalogue code")
+    level: LevelField = Field(description="Cấp / level")
+    rank: int | None = Field(None, ge=0, le=100, description="Bậc tương đương / equivalence rank")
+    role: PostRoleField = Field(PostRole.KHAC, description="Cấp trưởng/cấp phó / head or deputy")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_post_code(cls, data: Any) -> Any:
+        return fill_from_post_code(data)
 
 
 class CurrentPost(BaseModel):
@@ -51,6 +76,7 @@ class CurrentPost(BaseModel):
 
     title: Text = Field(description="Tên chức vụ / title, free text")
     title_code: TitleCodeField | None = Field(None, description="Mã chức danh / title code")
+    post_code: PostCode | None = Field(None, description="Mã trong danh mục / catalogue code")
     body: Text | None = Field(None, description="Cơ quan, đơn vị / body or unit")
     level: LevelField = Field(description="Cấp / level: trung_uong, tinh, huyen, xa")
     rank: int | None = Field(
@@ -66,6 +92,18 @@ class CurrentPost(BaseModel):
     on_post_change_list: bool | None = Field(
         None, description="Thuộc danh mục định kỳ chuyển đổi (NĐ 59) / on the post-change list"
     )
+    other_posts: list[HeldPost] = Field(
+        default_factory=list,
+        description=(
+            "Các chức vụ khác đang giữ đồng thời (QĐ 368: xếp theo chức vụ cao nhất) / other "
+            "posts held at the same time (ranked by the highest)"
+        ),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_post_code(cls, data: Any) -> Any:
+        return fill_from_post_code(data)
 
 
 class CommitteeMembership(BaseModel):
@@ -180,6 +218,34 @@ class RotationRecord(BaseModel):
         return self
 
 
+class RatingRecord(BaseModel):
+    """Một lần đánh giá, xếp loại / one quality review, by band or by points.
+
+    A ``score`` (0–100, Quy định 366-QĐ/TW from 30/08/2025) gives the band through the dated
+    parameter ``rating_score_bands``; a review before that date needs its ``band``. The review
+    date decides the regime: ``reviewed_on``, else 31/12 of the rated ``year``.
+    """
+
+    model_config = MODEL_CONFIG
+
+    year: int = Field(ge=1990, le=2100, description="Năm được đánh giá / the rated year")
+    band: RatingField | None = Field(None, description="Mức xếp loại / the band, if stated")
+    score: float | None = Field(None, ge=0, le=100, description="Điểm (thang 100) / points")
+    reviewed_on: VnDate | None = Field(None, description="Ngày đánh giá / date of the review")
+    htxs_conditions_met: bool | None = Field(
+        None,
+        description=(
+            "Đủ điều kiện thêm của mức HTXS (QĐ 366: ≥ 30% nhiệm vụ vượt, không có kỷ luật) / "
+            "the extra HTXS conditions hold"
+        ),
+    )
+
+    @property
+    def review_date(self) -> date:
+        """The date whose rules rate this review: ``reviewed_on``, else the year's last day."""
+        return self.reviewed_on or date(self.year, 12, 31)
+
+
 BirthPrecision = Literal["day", "month", "year"]
 
 
@@ -275,6 +341,13 @@ class Cadre(BaseModel):
     ratings: dict[int, RatingField] | None = Field(
         None, description="Xếp loại theo năm / annual ratings by year"
     )
+    rating_records: list[RatingRecord] | None = Field(
+        None,
+        description=(
+            "Các lần đánh giá theo năm, có thể bằng điểm (QĐ 366) / annual reviews, by band or "
+            "by points"
+        ),
+    )
     degree: DegreeLevelField | None = None
     political_theory: PoliticalTheoryField | None = None
     health: HealthCertificate | None = None
@@ -327,6 +400,22 @@ class Cadre(BaseModel):
                     "Ngày hiệu lực kỷ luật trước ngày quyết định / "
                     "discipline takes effect before its decision",
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _ratings_agree(self) -> Self:
+        seen: set[int] = set()
+        for r in self.rating_records or ():
+            stated = (self.ratings or {}).get(r.year)
+            if r.year in seen or (
+                stated is not None and r.band is not None and r.band is not stated
+            ):
+                raise PydanticCustomError(
+                    "rating_conflict",
+                    "Năm {year} có hai kết quả xếp loại khác nhau / two ratings for {year}",
+                    {"year": r.year},
+                )
+            seen.add(r.year)
         return self
 
     @property

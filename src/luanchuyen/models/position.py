@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from luanchuyen.models._types import MODEL_CONFIG, Text
 from luanchuyen.models.enums import (
@@ -14,8 +16,13 @@ from luanchuyen.models.enums import (
     PostRoleField,
     TitleCodeField,
 )
+from luanchuyen.models.titles import check_post_code, fill_from_post_code
 
-__all__ = ["Position"]
+__all__ = ["Position", "PostCode"]
+
+#: A code of the title catalogue (``xa.truong_phong_kinh_te``…); it fills ``title_code``,
+#: ``level`` and ``role`` when they are not given (:func:`~luanchuyen.models.titles.fill_from_post_code`).
+PostCode = Annotated[Text, AfterValidator(check_post_code)]
 
 
 class Position(BaseModel):
@@ -26,6 +33,9 @@ class Position(BaseModel):
     id: Text | None = Field(None, description="Mã vị trí / position id")
     title: Text = Field(description="Tên chức danh / title, free text")
     title_code: TitleCodeField | None = Field(None, description="Mã chức danh / title code")
+    post_code: PostCode | None = Field(
+        None, description="Mã trong danh mục chức danh (models/titles.yaml) / catalogue code"
+    )
     body: Text | None = Field(None, description="Cơ quan, đơn vị / body or unit")
     level: LevelField = Field(description="Cấp / level")
     rank: int | None = Field(
@@ -53,3 +63,8 @@ class Position(BaseModel):
     allowance: int | None = Field(
         None, ge=0, description="Hệ số phụ cấp chức vụ × 100 / position allowance × 100"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_post_code(cls, data: Any) -> Any:
+        return fill_from_post_code(data)

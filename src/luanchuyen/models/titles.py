@@ -27,7 +27,9 @@ from importlib import resources
 from typing import Any, ClassVar, Final, Literal
 
 import yaml
+from pydantic_core import PydanticCustomError
 
+from luanchuyen.errors import InputError
 from luanchuyen.models.enums import CodedEnum, Level, PostRole, TitleCode
 
 try:  # both are *safe* loaders: they never build Python objects
@@ -42,6 +44,8 @@ __all__ = [
     "TitleSource",
     "TitleSystem",
     "catalogue",
+    "check_post_code",
+    "fill_from_post_code",
     "level_valid_on",
     "load_catalogue",
 ]
@@ -131,16 +135,20 @@ class TitleEntry:
 class TitleCatalogue(Mapping[str, TitleEntry]):
     """A frozen, ordered mapping ``code → TitleEntry`` with date and title-code look-ups."""
 
-    __slots__ = ("_by_code", "_entries")
+    __slots__ = ("_by_code", "_by_title", "_entries")
 
     def __init__(self, entries: tuple[TitleEntry, ...]) -> None:
         by_code: dict[str, TitleEntry] = {}
+        by_title: dict[tuple[TitleCode, Level], list[TitleEntry]] = {}
         for e in entries:
             if e.code in by_code:
                 raise ValueError(f"duplicate title catalogue code {e.code!r}")
             by_code[e.code] = e
+            if e.level is not None:
+                by_title.setdefault((e.title_code, e.level), []).append(e)
         self._entries = entries
         self._by_code = by_code
+        self._by_title = {k: tuple(v) for k, v in by_title.items()}
 
     def __getitem__(self, code: str) -> TitleEntry:
         return self._by_code[code]
@@ -180,6 +188,27 @@ class TitleCatalogue(Mapping[str, TitleEntry]):
             and (level is None or e.level is level or (generic and e.generic))
             and (on is None or e.valid_on(on))
         )
+
+    def system_of(self, title_code: TitleCode, level: Level, on: date) -> TitleSystem | None:
+        """The one system of every ``title_code`` post at ``level`` valid ``on``, else ``None``.
+
+        ``None`` when no such post is catalogued, or when the title names posts of different
+        systems (a commune Trưởng ban heads a Party board or a People's Council committee).
+        """
+        systems = {e.system for e in self._by_title.get((title_code, level), ()) if e.valid_on(on)}
+        if len(systems) != 1:
+            return None
+        return systems.pop()
+
+    def names_one_kind(self, title_code: TitleCode, level: Level, on: date) -> bool:
+        """Whether ``title_code`` at ``level`` names one kind of post ``on`` that day.
+
+        True when one such post is catalogued, or when all of them belong to one system (the
+        three commune department heads); false for none, or for a title shared by posts of
+        different systems (a commune Trưởng ban of a Party board or of a council committee).
+        """
+        valid = [e for e in self._by_title.get((title_code, level), ()) if e.valid_on(on)]
+        return len(valid) == 1 or self.system_of(title_code, level, on) is not None
 
     def generic_entry(self, title_code: TitleCode) -> TitleEntry:
         """The any-level entry of ``title_code`` (every TitleCode has one)."""
@@ -271,3 +300,60 @@ def catalogue() -> TitleCatalogue:
     """The catalogue shipped with the library (read once, then shared; it is immutable)."""
     text = resources.files("luanchuyen.models").joinpath("titles.yaml").read_text("utf-8")
     return load_catalogue(text)
+
+
+def check_post_code(value: str | None) -> str | None:
+    """Validate a catalogue code given on a post (``xa.truong_phong_kinh_te``…).
+
+    Raises:
+        PydanticCustomError: ``invalid_post_code`` (pydantic reports it on the field).
+    """
+    if value is None or value in catalogue():
+        return value
+    near = sorted(c for c in catalogue() if value.split(".")[-1] in c)[:5]
+    hint = f"; gần đúng / close: {', '.join(near)}" if near else ""
+    raise PydanticCustomError(
+        "invalid_post_code",
+        "Mã chức danh {value} không có trong danh mục (models/titles.yaml) / "
+        "title code {value} is not in the catalogue{hint}",
+        {"value": repr(value), "hint": hint},
+    )
+
+
+def fill_from_post_code(data: Any) -> Any:
+    """Before validation: take ``title_code``, ``level`` and ``role`` from ``post_code`` when absent.
+
+    Values given on the post win for ``role``; a ``title_code`` or ``level`` that contradicts
+    the catalogue entry is an error naming both (a value that does not parse is left for the
+    field's own validator to report).
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("post_code"), str):
+        return data
+    entry = catalogue()[check_post_code(data["post_code"]) or ""]
+    out = dict(data)
+    pairs: tuple[tuple[str, type[CodedEnum], CodedEnum | None], ...] = (
+        ("title_code", TitleCode, entry.title_code),
+        ("level", Level, entry.level),
+        ("role", PostRole, entry.role),
+    )
+    for name, enum, value in pairs:
+        given = out.get(name)
+        if value is None:
+            continue
+        if given is None:
+            out[name] = value
+            continue
+        if name == "role":
+            continue
+        try:
+            parsed = enum.parse(given)
+        except InputError:
+            continue
+        if parsed is not value:
+            raise PydanticCustomError(
+                "post_code_mismatch",
+                "{name} {given} khác danh mục ({code}: {want}) / "
+                "{name} {given} contradicts the catalogue ({code}: {want})",
+                {"name": name, "given": parsed.value, "code": entry.code, "want": value.value},
+            )
+    return out

@@ -197,7 +197,7 @@ class RuleSet:
             digest.update(p.content_hash.encode())
         self.content_hash = digest.hexdigest()
         self._by_date: dict[date, CompiledRules] = {}
-        self._by_signature: dict[str, CompiledRules] = {}
+        self._by_signature: dict[tuple[str, str], CompiledRules] = {}
         self._lock = threading.Lock()
 
     # ----------------------------------------------------------------- construction
@@ -275,7 +275,10 @@ class RuleSet:
             return cached
         compiled = self._compile(on)
         with self._lock:
-            existing = self._by_signature.setdefault(compiled.signature, compiled)
+            # parameters read only by the facts (equivalence tables, thresholds) are not in the
+            # signature: share a compilation only when they are equal too
+            key = (compiled.signature, _params_key(compiled.params))
+            existing = self._by_signature.setdefault(key, compiled)
             self._by_date[on] = existing
         return existing
 
@@ -293,3 +296,9 @@ class RuleSet:
             pack_ids=tuple(p.id for p in active),
             content_hash=self.content_hash,
         )
+
+
+def _params_key(params: Mapping[str, Any]) -> str:
+    """A fingerprint of parameter values (dates and other scalars as text)."""
+    blob = json.dumps(params, sort_keys=True, ensure_ascii=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]

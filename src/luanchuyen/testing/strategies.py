@@ -46,6 +46,7 @@ from luanchuyen.models import (
     SoleCarerReason,
     TitleCode,
 )
+from luanchuyen.models.titles import catalogue
 
 __all__ = [
     "AS_OF_MAX",
@@ -449,11 +450,16 @@ _TITLE_VI: Final[dict[TitleCode, str]] = {
 }  # fmt: skip
 
 
+def _title_vi(code: TitleCode) -> str:
+    """The Vietnamese name of a title code (the title catalogue's, for codes added later)."""
+    return _TITLE_VI.get(code) or catalogue().generic_entry(code).vi
+
+
 def _planning(draw: st.DrawFn, levels: Sequence[Level], adult: date, day: date) -> dict[str, Any]:
     code = _maybe(draw, lambda: _pick(draw, list(TitleCode)), 0.2)
     term = _pick(draw, ("2020-2025", "2025-2030", "2026-2031"))
     return {
-        "title": f"{_TITLE_VI[code] if code else 'Chức danh lãnh đạo, quản lý'} ({term})",
+        "title": f"{_title_vi(code) if code else 'Chức danh lãnh đạo, quản lý'} ({term})",
         "title_code": code,
         "level": _pick(draw, levels),
         "term": term,

@@ -1,0 +1,661 @@
+"""Mise en page / where the table is in a sheet, and how a row becomes nested mappings.
+
+:func:`find_header` finds the header row of a sheet as boards lay it out: title rows above
+it ("ỦY BAN NHÂN DÂN HUYỆN…", "DANH SÁCH CÁN BỘ…"), blank rows, merged banner cells, a
+two-row header (a banner "Xếp loại" over "2022 | 2023 | 2024"), and a numbering line
+"(1) (2) (3)…" under it. :class:`Layout` resolves the headers to columns once per table and
+reads every row: all the errors of a row at once, each naming its cell (sheet, row as the
+user sees it, column header) with its code; a partly filled group (a health certificate
+without its date, a discipline without its date) is unknown for what is missing, with a
+``group_incomplete`` note, not an error; free-text titles are read into a title code, role
+and level (:mod:`luanchuyen.io.titles`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from pydantic import BaseModel, ValidationError
+
+from luanchuyen.errors import ERROR_CODES, InputError, LuanChuyenError
+from luanchuyen.io.cells import (
+    Note,
+    cell_error,
+    is_empty,
+    note,
+    parse_cell,
+    parse_rating,
+    text,
+)
+from luanchuyen.io.columns import (
+    HEADER_BY_PATH,
+    ID_PATH,
+    IGNORED_HEADERS,
+    Column,
+    LayoutKind,
+    header_key,
+    lookup,
+    rating_binding,
+)
+from luanchuyen.models.enums import Level, PostRole, TitleCode
+
+__all__ = ["HeaderGuess", "Layout", "Request", "find_header", "merge_errors"]
+
+_NONE_MARK: Final = "khong"
+_SCAN_ROWS: Final = 40  # rows searched for the header
+_NUMBERING = re.compile(r"^\(?\s*(\d{1,3}|[a-z]|[ivx]{1,4})\s*\)?\.?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One row read from a table: the nested cadre / move / position mappings and its date.
+
+    ``notes`` are the row's warnings (a date known only to the year, a title not recognised,
+    a group left unknown), each naming its cell.
+    """
+
+    cadre: dict[str, Any] | None
+    move: dict[str, Any] | None
+    position: dict[str, Any] | None
+    as_of: date | None
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Binding:
+    index: int
+    column: Column
+    rating_year: int | None = None
+    rating_previous: bool = False
+
+
+# --------------------------------------------------------------------------- header detection
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderGuess:
+    """Where a table starts in a sheet.
+
+    Attributes:
+        header_row: index (0-based) of the (last) header row in the scanned rows.
+        headers: the header of every column (a two-row header joined: "Xếp loại 2023").
+        data_start: index of the first data row (after a numbering line, if any).
+        matched: how many headers name a known column.
+    """
+
+    header_row: int
+    headers: tuple[str, ...]
+    data_start: int
+    matched: int
+
+
+def _score(cells: Sequence[Any], kind: LayoutKind) -> int:
+    table = lookup(kind)
+    n = 0
+    for c in cells:
+        if is_empty(c) or not isinstance(c, str):
+            continue
+        key = header_key(c)
+        if key in table or (kind != "position" and rating_binding(key) is not None):
+            n += 1
+    return n
+
+
+def _joined(top: Sequence[Any], bottom: Sequence[Any], kind: LayoutKind) -> list[str]:
+    """A two-row header: a banner over sub-headers ("Xếp loại" over "2023")."""
+    table = lookup(kind)
+    width = max(len(top), len(bottom))
+    out: list[str] = []
+    banner = ""
+    for j in range(width):
+        t = top[j] if j < len(top) else None
+        b = bottom[j] if j < len(bottom) else None
+        if not is_empty(t):
+            banner = text(t)
+        sub = "" if is_empty(b) else text(b)
+        if not sub:
+            out.append("" if is_empty(t) else text(t))
+            continue
+        both = f"{banner} {sub}".strip()
+        key = header_key(both)
+        if banner and (key in table or rating_binding(key) is not None):
+            out.append(both)  # only a join that names a column: a title row never prefixes
+        else:
+            out.append(sub)
+    return out
+
+
+def _is_numbering(cells: Sequence[Any], width: int) -> bool:
+    filled = [c for c in cells if not is_empty(c)]
+    if len(filled) < max(2, width // 2):
+        return False
+    return all(_NUMBERING.match(text(c)) for c in filled)
+
+
+def find_header(rows: Sequence[Sequence[Any]], kind: LayoutKind = "flat") -> HeaderGuess | None:
+    """Find the header among the first rows of a sheet (``None`` when no row names 2 columns).
+
+    The best row (or pair of rows) is the one whose cells name the most known columns;
+    title rows, blank rows and merged banners above it score low and are passed over.
+    """
+    best: HeaderGuess | None = None
+    scan = rows[:_SCAN_ROWS]
+    for i, row in enumerate(scan):
+        single = [("" if is_empty(c) else text(c)) for c in row]
+        candidates = [(i, single)]
+        if i + 1 < len(scan):
+            candidates.append((i + 1, _joined(row, scan[i + 1], kind)))
+        for last, headers in candidates:
+            n = _score(headers, kind)
+            if n >= 2 and (
+                best is None
+                or n > best.matched
+                or (n == best.matched and last == best.header_row and headers == single)
+            ):
+                start = last + 1
+                if start < len(rows) and _is_numbering(rows[start], len(headers)):
+                    start += 1
+                best = HeaderGuess(last, tuple(headers), start, n)
+    return best
+
+
+# --------------------------------------------------------------------------- groups
+
+#: The sub-model of each group (for its required fields).
+_GROUP_MODELS: Final = {
+    "cadre.current_post": "CurrentPost",
+    "cadre.health": "HealthCertificate",
+    "cadre.family": "Family",
+    "cadre.disciplines": "Discipline",
+    "cadre.planning": "PlanningEntry",
+    "cadre.committee_memberships": "CommitteeMembership",
+    "cadre.rotation_history": "RotationRecord",
+}
+
+
+@functools.cache
+def _required(group: str) -> frozenset[str]:
+    from luanchuyen import models
+
+    cls: type[BaseModel] = getattr(models, _GROUP_MODELS[group])
+    return frozenset(n for n, f in cls.model_fields.items() if f.is_required())
+
+
+def merge_errors(errors: Sequence[InputError]) -> InputError:
+    """Several errors of one row as one error: the first's code, every message, all details."""
+    if len(errors) == 1:
+        return errors[0]
+    first = errors[0]
+    return InputError(
+        first.code,
+        "; ".join(e.message_vi for e in errors),
+        "; ".join(e.message_en for e in errors),
+        field=first.field,
+        details={**first.details, "errors": [e.to_dict() for e in errors]},
+    )
+
+
+def _pydantic_code(kind: str) -> str:
+    if kind == "missing":
+        return "missing_field"
+    if kind == "extra_forbidden":
+        return "invalid_input"
+    return kind if kind in ERROR_CODES else "invalid_value"
+
+
+class Layout:
+    """The headers of one table resolved to columns; reads rows into nested mappings.
+
+    Build it once per table with :meth:`resolve`, then call :meth:`read` on every row.
+    """
+
+    def __init__(
+        self,
+        kind: LayoutKind,
+        headers: Sequence[str],
+        bindings: Sequence[_Binding],
+        unknown: Sequence[str],
+        *,
+        sheet: str | None = None,
+        match_titles: bool = True,
+    ) -> None:
+        self.kind: LayoutKind = kind
+        self.headers: tuple[str, ...] = tuple(str(h) for h in headers)
+        self._bindings = tuple(bindings)
+        self.unknown: tuple[str, ...] = tuple(unknown)
+        self.sheet = sheet
+        self.match_titles = match_titles
+        self._by_path = {b.column.path: b for b in self._bindings}
+        stt = [i for i, h in enumerate(self.headers) if header_key(h) in {"stt", "so_tt", "tt"}]
+        self._stt = stt[0] if stt else None
+
+    @classmethod
+    def resolve(
+        cls,
+        headers: Sequence[Any],
+        kind: LayoutKind = "flat",
+        *,
+        sheet: str | None = None,
+        match_titles: bool = True,
+    ) -> Layout:
+        """Match ``headers`` to columns (accents, case and punctuation ignored).
+
+        Unknown headers are kept in :attr:`unknown` and ignored (``STT`` silently).
+
+        Raises:
+            InputError: ``invalid_input`` when two headers name the same field.
+        """
+        table = lookup(kind)
+        bindings: list[_Binding] = []
+        unknown: list[str] = []
+        seen: dict[str, str] = {}
+        for i, raw in enumerate(headers):
+            header = "" if is_empty(raw) else str(raw).strip()
+            key = header_key(header)
+            col = table.get(key)
+            binding: _Binding | None = None
+            if col is not None:
+                binding = _Binding(i, col)
+            elif kind != "position" and (year := rating_binding(key)) is not None:
+                if year == "previous":
+                    binding = _Binding(
+                        i,
+                        Column(header, "cadre.ratings.previous", "code", ""),
+                        rating_previous=True,
+                    )
+                else:
+                    binding = _Binding(i, Column(header, f"cadre.ratings.{year}", "code", ""), year)
+            if binding is None:
+                if key and key not in IGNORED_HEADERS and not key.startswith("unnamed"):
+                    unknown.append(header)
+                continue
+            path = binding.column.path
+            if path in seen:
+                raise InputError(
+                    "invalid_input",
+                    f"Hai cột «{seen[path]}» và «{header}» cùng chỉ một trường ({path})",
+                    f"Columns «{seen[path]}» and «{header}» name the same field ({path})",
+                    field=path,
+                )
+            seen[path] = header
+            # the table's own header names the column in every message
+            bindings.append(
+                _Binding(
+                    i,
+                    _as_written(binding.column, header),
+                    binding.rating_year,
+                    binding.rating_previous,
+                )
+            )
+        return cls(kind, [str(h) for h in headers], bindings, unknown, sheet=sheet, match_titles=match_titles)  # fmt: skip
+
+    def matched(self) -> dict[str, Column]:
+        """Recognised headers (as written in the table) → their columns."""
+        return {self.headers[b.index]: b.column for b in self._bindings}
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The recognised columns, in table order."""
+        return tuple(b.column for b in self._bindings)
+
+    def has(self, path: str) -> bool:
+        """Whether a column of the table fills ``path``."""
+        return path in self._by_path
+
+    @property
+    def id_source(self) -> str | None:
+        """Where ids come from when the table has no id column: ``"stt"`` or ``"row"``."""
+        if self.kind == "position" or self.has(ID_PATH):
+            return None
+        return "stt" if self._stt is not None else "row"
+
+    def header_for(self, path: str) -> str | None:
+        """The header of this table (else the canonical one) for a field path, if any.
+
+        ``cadre.planning.0.level`` (a list item) and ``move.target`` (a whole object) are
+        understood; a bare ``cadre`` (an error on the whole record) names no column.
+        """
+        parts: list[str] = []
+        for p in path.split("."):
+            if p.isdigit() and parts:
+                parts[-1] += "[]"
+            else:
+                parts.append(p)
+        generic = ".".join(parts)
+        for candidate in (path, generic, generic.replace("[]", "")):
+            b = self._by_path.get(candidate)
+            if b is not None:
+                return b.column.header
+            if candidate in HEADER_BY_PATH:
+                return HEADER_BY_PATH[candidate]
+        if len(parts) < 2:
+            return None
+        starts = (generic + ".", generic + "[].")
+        for b in self._bindings:
+            if b.column.path.startswith(starts):
+                return b.column.header
+        for p, h in HEADER_BY_PATH.items():
+            if p.startswith(starts):
+                return h
+        return None
+
+    def peek(self, values: Sequence[Any], path: str) -> str | None:
+        """The raw text of one cell (for labelling a row that failed), or ``None``."""
+        b = self._by_path.get(path)
+        if b is None or b.index >= len(values) or is_empty(values[b.index]):
+            if path == ID_PATH and self._stt is not None and self._stt < len(values):
+                stt = values[self._stt]
+                return None if is_empty(stt) else text(stt)
+            return None
+        return text(values[b.index])
+
+    def _where(self, row: Any) -> str:
+        parts = []
+        if self.sheet:
+            parts.append(f"Trang «{self.sheet}»")
+        if row is not None:
+            parts.append(f"dòng {row}")
+        return ", ".join(parts)
+
+    def _locate(self, err: InputError, row: Any) -> InputError:
+        where = self._where(row)
+        if not where:
+            return err
+        en_where = where.replace("Trang", "Sheet").replace("dòng", "row")
+        return InputError(
+            err.code,
+            f"{where}, {err.message_vi[0].lower()}{err.message_vi[1:]}",
+            f"{en_where}, {err.message_en[0].lower()}{err.message_en[1:]}",
+            field=err.field,
+            details={**err.details, "sheet": self.sheet, "row": row},
+        )
+
+    def read(self, values: Sequence[Any], *, as_of: date | None = None, row: Any = None) -> Request:
+        """Read one row (cells in header order) into nested mappings.
+
+        Args:
+            values: the row's cells, aligned with the headers.
+            as_of: the batch's evaluation date (used when the row has no ``Ngày đánh giá``,
+                for ``Xếp loại năm trước`` and for the validity of titles).
+            row: the row as the user sees it (named in errors and notes; the id when the
+                table has neither an id nor an STT column).
+
+        Raises:
+            InputError: every cell of the row that cannot be read (bad date, yes/no, number,
+                code, list sizes), each naming its cell, merged into one error
+                (:func:`merge_errors`; ``details["errors"]`` lists them).
+        """
+        out: dict[str, Any] = {}
+        groups: dict[str, list[tuple[Column, Any]]] = {}
+        ratings: dict[int, Any] = {}
+        rating_seen = False
+        previous: tuple[Column, Any] | None = None
+        notes: list[Note] = []
+        errors: list[InputError] = []
+        for b in self._bindings:
+            raw = values[b.index] if b.index < len(values) else None
+            col = b.column
+            if b.rating_year is not None or b.rating_previous:
+                rating_seen = True
+                if is_empty(raw):
+                    continue
+                if b.rating_previous:
+                    previous = (col, raw)
+                elif b.rating_year is not None:
+                    try:
+                        ratings[b.rating_year] = parse_rating(col, raw)
+                    except InputError as exc:
+                        errors.append(exc)
+                continue
+            if is_empty(raw):
+                continue
+            group = col.group
+            if group is not None:
+                groups.setdefault(group, []).append((col, raw))
+                continue
+            try:
+                value = parse_cell(col, raw, notes)
+            except InputError as exc:
+                errors.append(exc)
+                continue
+            if col.kind == "birth":
+                _put(out, col.path, value[0])
+                _put(out, "cadre.birth_date_precision", value[1])
+            else:
+                _put(out, col.path, value)
+        row_as_of = out.pop("as_of", None)
+        day = row_as_of if isinstance(row_as_of, date) else as_of
+        if previous is not None:
+            col, raw = previous
+            if day is None:
+                errors.append(
+                    cell_error(
+                        "missing_field",
+                        col,
+                        "cần ngày đánh giá để biết «năm trước» là năm nào",
+                        "an as-of date is needed to know which year is the previous one",
+                        raw,
+                    )
+                )
+            else:
+                try:
+                    ratings.setdefault(day.year - 1, parse_rating(col, raw))
+                except InputError as exc:
+                    errors.append(exc)
+        if rating_seen and ratings:
+            _put(out, "cadre.ratings", dict(sorted(ratings.items())))
+        for group, cells in groups.items():
+            try:
+                _put(out, group, _items(cells, notes))
+            except InputError as exc:
+                errors.append(exc)
+        if errors:
+            raise merge_errors([self._locate(e, row) for e in errors])
+        if self.kind != "position":
+            self._fill_id(out, values, row, notes)
+        if self.match_titles:
+            self._titles(out, day, notes)
+        self._prune(out, notes)
+        where = [
+            Note(n.code, n.column, n.value, n.message_vi, n.message_en, row, self.sheet)
+            for n in notes
+        ]
+        if self.kind == "position":
+            return Request(None, None, out.get("position"), day, tuple(where))
+        return Request(out.get("cadre"), out.get("move"), None, day, tuple(where))
+
+    def _fill_id(
+        self, out: dict[str, Any], values: Sequence[Any], row: Any, notes: list[Note]
+    ) -> None:
+        cadre = out.get("cadre")
+        if cadre is None or "id" in cadre:  # no id column, or an empty id cell
+            return
+        stt = values[self._stt] if self._stt is not None and self._stt < len(values) else None
+        if not is_empty(stt):
+            cadre["id"] = text(stt)
+            notes.append(note("id_from_stt", None, stt))
+        elif row is not None:
+            cadre["id"] = str(row)
+            notes.append(note("id_from_row", None, row))
+
+    def _titles(self, out: dict[str, Any], day: date | None, notes: list[Note]) -> None:
+        from luanchuyen.io.titles import match_title_cached
+
+        targets: list[tuple[str, dict[str, Any]]] = []
+        for path in ("cadre.current_post", "move.target", "position"):
+            node = _get(out, path)
+            if isinstance(node, dict):
+                targets.append((path, node))
+        planning = _get(out, "cadre.planning")
+        if isinstance(planning, list):
+            targets.extend(("cadre.planning[]", item) for item in planning)
+        for path, node in targets:
+            title = node.get("title")
+            if not isinstance(title, str) or node.get("title_code") is not None:
+                continue
+            m = match_title_cached(title, day)
+            col = self._column(f"{path}.title")
+            if not m.recognised:
+                notes.append(
+                    note("title_unknown", col, title, f"độ tin cậy {m.confidence:.0f}",
+                         f"confidence {m.confidence:.0f}")
+                )  # fmt: skip
+                continue
+            try:
+                node["title_code"] = TitleCode.parse(m.code)
+            except InputError:  # a catalogue code the model does not know yet
+                notes.append(note("title_unknown", col, title, str(m.code), str(m.code)))
+                continue
+            if len(m.parts) > 1 and m.code in {p.code for p in m.parts}:  # no combined title
+                notes.append(note("title_several", col, title, str(m.code), str(m.code)))
+            if "role" not in node and m.role is not None and path != "cadre.planning[]":
+                node["role"] = PostRole(m.role)
+            if "level" not in node and m.level is not None:
+                node["level"] = Level(m.level)
+
+    def _column(self, path: str) -> Column | None:
+        b = self._by_path.get(path)
+        return b.column if b is not None else None
+
+    def _prune(self, out: dict[str, Any], notes: list[Note]) -> None:
+        """A partly filled group is unknown (``None``) for what is missing, with a note."""
+        for group in _GROUP_MODELS:
+            node = _get(out, group)
+            if node is None:
+                continue
+            required = _required(group)
+            items = node if isinstance(node, list) else [node]
+            for item in items:
+                missing = sorted(required - set(item))
+                if missing:
+                    names = ", ".join(self.header_for(f"{group}.{m}") or m for m in missing)
+                    col = self._column(next(iter(self._group_paths(group)), ""))
+                    notes.append(
+                        note("group_incomplete", col, None, f"thiếu: {names}", f"missing: {names}")
+                    )
+                    _put(out, group, None)
+                    break
+
+    def _group_paths(self, group: str) -> list[str]:
+        return [
+            b.column.path
+            for b in self._bindings
+            if b.column.path.startswith((group + ".", group + "[]."))
+        ]
+
+    def error_for(self, exc: ValidationError, prefix: str) -> InputError:
+        """A pydantic error on this row's cadre/move/position: every error, naming its column."""
+        errors: list[InputError] = []
+        for e in exc.errors():
+            loc = ".".join(str(x) for x in (prefix, *e["loc"]))
+            kind = e["type"]
+            ctx = e.get("ctx") or {}
+            if "vi" in ctx and "en" in ctx:
+                vi, en = str(ctx["vi"]), str(ctx["en"])
+            elif kind == "missing":
+                vi, en = "thiếu trường bắt buộc", "required field is missing"
+            elif kind == "extra_forbidden":
+                vi, en = "trường không được khai báo", "unexpected field"
+            elif " / " in e["msg"]:
+                vi, en = e["msg"].split(" / ", 1)
+            else:
+                vi = en = e["msg"]
+            err = InputError(_pydantic_code(kind), f"{loc}: {vi}", f"{loc}: {en}", field=loc)
+            errors.append(self.with_column(err))
+        return merge_errors(errors)
+
+    def with_column(self, err: LuanChuyenError) -> InputError:
+        """Add the column header to an error's messages (when its field maps to a column)."""
+        header = self.header_for(err.field) if err.field else None
+        if header is None or "column" in err.details:  # unknown, or already named
+            return (
+                err
+                if isinstance(err, InputError)
+                else InputError(
+                    err.code, err.message_vi, err.message_en, field=err.field, details=err.details
+                )
+            )
+        return InputError(
+            err.code,
+            f"Cột «{header}»: {err.message_vi}",
+            f"Column «{header}»: {err.message_en}",
+            field=err.field,
+            details={**err.details, "column": header},
+        )
+
+
+def _as_written(col: Column, header: str) -> Column:
+    if not header or header == col.header:
+        return col
+    return Column(header, col.path, col.kind, col.en, col.aliases)
+
+
+def _get(out: dict[str, Any], path: str) -> Any:
+    node: Any = out
+    for p in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(p)
+    return node
+
+
+def _put(out: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    node = out
+    for p in parts[:-1]:
+        node = node.setdefault(p, {})
+    node[parts[-1]] = value
+
+
+def _split(value: Any) -> list[Any]:
+    if isinstance(value, str) and ";" in value:
+        return [piece.strip() for piece in value.split(";")]
+    return [value]
+
+
+def _items(cells: list[tuple[Column, Any]], notes: list[Note]) -> list[dict[str, Any]]:
+    """A list group's cells → list items (``;`` separates items; ``không`` = empty list)."""
+    if all(isinstance(v, str) and header_key(v) == _NONE_MARK for _, v in cells):
+        return []
+    pieces = [(col, _split(v)) for col, v in cells]
+    n = max(len(p) for _, p in pieces)
+    errors: list[InputError] = []
+    for col, p in pieces:
+        if len(p) not in (1, n):
+            errors.append(
+                cell_error(
+                    "invalid_value",
+                    col,
+                    f"có {len(p)} mục, các cột cùng nhóm có {n} mục (ngăn cách bằng «;»)",
+                    f"has {len(p)} items while its group has {n} (separated by «;»)",
+                    "; ".join(text(x) for x in p),
+                )
+            )
+    if errors:
+        raise merge_errors(errors)
+    items: list[dict[str, Any]] = [{} for _ in range(n)]
+    for col, p in pieces:
+        for i in range(n):
+            v = p[0] if len(p) == 1 else p[i]
+            if is_empty(v):
+                continue
+            if col.kind == "discipline" and header_key(text(v)) == _NONE_MARK and n == 1:
+                return []
+            try:
+                value = parse_cell(col, v, notes)
+            except InputError as exc:
+                errors.append(exc)
+                continue
+            if isinstance(value, dict):  # a discipline cell: form, system, date
+                for k, x in value.items():
+                    items[i].setdefault(k, x)
+            else:
+                items[i][col.leaf] = value
+    if errors:
+        raise merge_errors(errors)
+    return items
