@@ -206,6 +206,10 @@ EXTRA_OF_MODULE: Final[dict[str, str]] = {
     "matplotlib": "analysis",
     "pytest": "testing",
     "hypothesis": "testing",
+    "fastapi": "server",
+    "uvicorn": "server",
+    "starlette": "server",
+    "multipart": "server",
 }
 
 

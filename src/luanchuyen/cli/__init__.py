@@ -2,8 +2,8 @@
 
 Exit codes shared by every command: 0 success; 1 a check failed (``--fail-on`` verdicts,
 ``rules lint`` errors, ``batch --strict`` error rows); 2 bad input or options (choices are
-validated by the CLI library itself: ``--lang fr`` or ``--format xml`` are refused); 3 an
-optional extra is missing (the message names the ``pip install`` to run).
+validated by the CLI library itself: ``--lang fr`` or ``--format xml`` are refused), or an
+optional extra that is missing (the message names the ``pip install`` to run).
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ def split_pack_args(values: Sequence[str] | None) -> tuple[list[str], list[Path]
         else:
             names.append(value)
     return names, dirs
+
+
 def _version(value: bool) -> None:
     if value:
         from luanchuyen._version import __version__

@@ -52,18 +52,17 @@ def serve(
     """Chạy dịch vụ HTTP và trang kiểm tra cho cán bộ / run the HTTP service and the page.
 
     Prints ``luanchuyen serve: http://HOST:PORT`` once it listens, then serves until
-    interrupted. Exit code 2 on a bad setting, 3 when the ``server`` extra is missing.
+    interrupted. Exit code 2 on a bad setting or when the ``server`` extra is missing.
     """
     try:
         import fastapi  # noqa: F401  (deferred: an optional extra)
         import uvicorn  # noqa: F401
-    except ImportError:
-        typer.echo(
-            "Cần cài phần máy chủ: pip install 'luanchuyen[server]'\n"
-            "The server extra is needed: pip install 'luanchuyen[server]'",
-            err=True,
-        )
-        raise typer.Exit(3) from None
+    except ModuleNotFoundError as exc:
+        from luanchuyen.errors import MissingExtraError
+
+        raise MissingExtraError(
+            exc.name or "fastapi", "server", feature="luanchuyen serve"
+        ) from None
     from luanchuyen.server import ServerSettings
     from luanchuyen.server import serve as run
 

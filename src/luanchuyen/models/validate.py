@@ -73,9 +73,7 @@ def _vi_message(kind: str, ctx: Mapping[str, Any]) -> str:
         return "giá trị không hợp lệ"
 
 
-def input_error_from(
-    exc: ValidationError | Sequence[Mapping[str, Any]], prefix: str
-) -> InputError:
+def input_error_from(exc: ValidationError | Sequence[Mapping[str, Any]], prefix: str) -> InputError:
     """Turn a pydantic ``ValidationError`` (or its ``errors()`` list) into a coded :class:`InputError`.
 
     The first error decides the code and the field (``prefix.loc``); the count of the

@@ -520,7 +520,7 @@ LocalityQuery = Annotated[str | None, Query(description=_LOCALITY)]
 async def list_rules(
     as_of: AsOfQuery, rules: RulesQuery = None, locality: LocalityQuery = None
 ) -> Response:
-    from luanchuyen.ruleset.inspect import rules_in_force
+    from luanchuyen.authoring.inspect import rules_in_force
 
     day = _day(as_of)
     rs = ruleset_for(rules, locality)
@@ -546,7 +546,7 @@ async def show_rule(
     rules: RulesQuery = None,
     locality: LocalityQuery = None,
 ) -> Response:
-    from luanchuyen.ruleset.inspect import show_rule as _show
+    from luanchuyen.authoring.inspect import show_rule as _show
 
     day = _day(as_of)
     rs = ruleset_for(rules, locality)
