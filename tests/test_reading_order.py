@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 
-from factories import base_cadre, base_move
-from test_message_language import problems
-
 import luanchuyen as lc
+from factories import base_cadre, base_move
 from luanchuyen.evaluation import input_hash
 from luanchuyen.models import Cadre, Move
 from luanchuyen.render.html import decision_html
 from luanchuyen.render.text import MARKS, input_label
+from test_message_language import problems
 
 AS_OF = "2024-06-01"
 
