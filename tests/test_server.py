@@ -274,7 +274,7 @@ def test_forecast(http: httpx.Client) -> None:
     assert body["as_of"] == AS_OF
     assert body["horizon_months"] == 120
     assert body["decision"]["provenance"]["as_of"] == AS_OF
-    from luanchuyen.forecast import earliest_eligible
+    from luanchuyen.analysis.forecast import earliest_eligible
 
     expected = earliest_eligible(cadre, base_move(), as_of=AS_OF)
     assert body["eligible_on"] == (

@@ -66,6 +66,8 @@ _WORDS = {
         "priority": "PRIORITY",
     },
 }
+
+
 @lru_cache(maxsize=256)
 def input_label(path: str, lang: str = "vi") -> str:
     """What a user fills in for an input path: its spreadsheet header (``lang="en"``: the path).

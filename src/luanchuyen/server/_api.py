@@ -472,7 +472,7 @@ def _many_item(item: Mapping[str, Any]) -> ManyItem:
     ),
 )
 async def forecast(request: Request, body: ForecastRequest) -> Response:
-    from luanchuyen.forecast import earliest_eligible
+    from luanchuyen.analysis.forecast import earliest_eligible
 
     s = _settings(request)
     rs = ruleset_for(body.rules, body.locality)

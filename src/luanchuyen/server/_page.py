@@ -366,7 +366,8 @@ def _evaluate(
 
 
 def _result(decision: Any) -> str:
-    from luanchuyen.render.html import decision_html, verdict_label
+    from luanchuyen.render.html import decision_html
+    from luanchuyen.render.labels import verdict_label
 
     code = decision.verdict.value
     return (
