@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench soak clean venv
+.PHONY: demo test lint typecheck pytest bench soak clean venv browser
 
 venv: $(STAMP)
 
@@ -31,7 +31,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+# The officers' page is tested in Debian's headless chromium (never a downloaded browser).
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  test "$$(id -u)" = 0 || { echo 'chromium is missing: sudo apt-get install -y chromium'; exit 1; }; \
+	  echo 'installing Debian chromium for the page test'; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+pytest: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest

@@ -1,4 +1,4 @@
-"""``make bench``: throughput, memory and import time, measured in one run.
+"""``make bench``: throughput, memory, import time and the HTTP service's load, in one run.
 
 The same deterministic synthetic population (:mod:`synth`: 20,000 cadres × moves, as of
 01/06/2024, the national pack) goes through:
@@ -30,8 +30,11 @@ and (e·rules) start from the derived facts. Agreement is checked: the baseline 
 library on all rows (verdicts and reasons), every other path's verdicts against (b).
 
 Then: RSS growth over 1,000,000 evaluations of the fast path and 100,000 of the durable
-backend, and the time of ``import luanchuyen`` in fresh interpreters. Targets are printed
-with PASS/FAIL. ``--quick`` runs everything small (a smoke test); ``--profile`` prints the
+backend, and the time of ``import luanchuyen`` in fresh interpreters. Last, in its own
+section, the HTTP service (:mod:`server_load`): ``luanchuyen serve`` as a real process on
+loopback, single evaluations at 1, 8 and 32 concurrent clients, with one worker process and
+with two, bounded by a request count and a time per level (``--no-server`` skips it).
+Targets are printed with PASS/FAIL. ``--quick`` runs everything small (a smoke test); ``--profile`` prints the
 top functions of the slow paths.
 """
 
@@ -287,12 +290,16 @@ def main(argv: list[str] | None = None) -> int:
         "--plan-only", action="store_true", help="run only the planner section (propose_plan)"
     )
     parser.add_argument("--no-plan", action="store_true", help="skip the planner section")
+    parser.add_argument("--no-server", action="store_true", help="skip the HTTP load test")
+    parser.add_argument("--server-requests", type=int, default=3_000, help="per level")
+    parser.add_argument("--server-seconds", type=float, default=20.0, help="per level")
     args = parser.parse_args(argv)
     if args.plan_only:
         return _plan_section(args.quick)
     if args.quick:
         args.n, args.durable_n = 1_000, 200
         args.rss_evals, args.durable_rss_evals, args.import_runs = 20_000, 2_000, 3
+        args.server_requests, args.server_seconds = 200, 3.0
 
     started = time.perf_counter()
     import numpy as np
@@ -660,6 +667,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     if not args.no_plan:
         _plan_section(args.quick)
+    if not args.no_server:
+        import server_load
+
+        for workers in (1, 2):  # one process, then one per core of this machine
+            server_load.run(args.server_requests, args.server_seconds, workers=workers)
     print(f"\nbench wall time: {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,3 +18,49 @@ def cadre() -> dict[str, Any]:
 @pytest.fixture
 def move() -> dict[str, Any]:
     return base_move()
+
+
+# --------------------------------------------------------------------------- the JSON contract
+# Every Decision built in this test process is checked against `luanchuyen schema decision`
+# (the published JSON Schema). Identical decisions are validated once.
+
+_CHECKED: set[bytes] = set()
+_FAILURES: list[str] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_decision_matches_its_schema() -> Iterator[None]:
+    import hashlib
+    import json
+
+    import jsonschema
+
+    from luanchuyen.decision import Decision
+    from luanchuyen.io.schema import json_schema
+
+    validator = jsonschema.Draft202012Validator(json_schema("decision"))
+    original = Decision.__init__
+
+    def checked_init(self: Decision, /, **data: Any) -> None:
+        original(self, **data)
+        text = self.model_dump_json()
+        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        if digest in _CHECKED:
+            return
+        _CHECKED.add(digest)
+        error = jsonschema.exceptions.best_match(validator.iter_errors(json.loads(text)))
+        if error is not None and len(_FAILURES) < 20:
+            _FAILURES.append(f"{self.cadre_id}: {error.json_path}: {error.message}")
+
+    Decision.__init__ = checked_init  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Decision.__init__ = original  # type: ignore[method-assign]
+    assert not _FAILURES, "decisions that break the published schema:\n" + "\n".join(_FAILURES)
+
+
+@pytest.fixture
+def checked_decisions() -> set[bytes]:
+    """Digests of the decisions checked against the schema so far (for the guard test)."""
+    return _CHECKED

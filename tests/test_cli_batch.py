@@ -132,7 +132,7 @@ def test_schema_commands() -> None:
     schema = json.loads(one.output)
     assert schema["title"] == "Cadre" and "date_of_birth" in schema["properties"]
     every = json.loads(runner.invoke(app, ["schema"]).output)
-    assert set(every) == {"cadre", "position", "move", "case"}
+    assert set(every) == {"cadre", "position", "move", "case", "decision"}
     assert "target" in every["move"]["properties"]
     bad = runner.invoke(app, ["schema", "cán bộ"])
     assert bad.exit_code == 2 and "invalid_value" in bad.output

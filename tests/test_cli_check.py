@@ -38,7 +38,7 @@ def test_check_json_en_and_as_of_override() -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    (data,) = json.loads(result.output)  # always an array, even for one case
     assert data["verdict"] == "not_eligible"
     assert "moratorium_kl128" in data["blocking"]
     assert data["provenance"]["as_of"] == "2025-04-15"

@@ -65,7 +65,8 @@ def test_unknown_planning_makes_the_verdict_unknown_and_names_the_fact() -> None
     assert d.criterion("rotation_requires_planning").outcome is Outcome.UNKNOWN
     assert d.verdict is Verdict.UNKNOWN
     assert "in_planning" in d.missing_facts["rotation_requires_planning"]
-    assert "in_planning" in d.criterion("rotation_requires_planning").message.vi
+    assert d.missing_inputs["rotation_requires_planning"] == ["cadre.planning"]
+    assert "Đang trong quy hoạch" in d.criterion("rotation_requires_planning").message.vi
 
 
 def test_not_in_planning_blocks_and_special_case_turns_it_into_review() -> None:
@@ -104,7 +105,11 @@ def test_unknown_backend() -> None:
 def test_rendering_vi_en_html() -> None:
     d = lc.evaluate(base_cadre(), base_move(), as_of=AS_OF, backend="reference")
     assert "ĐỦ ĐIỀU KIỆN" in str(d)
-    assert "Quy định 65-QĐ/TW" in d.explain()
+    assert "mọi điều kiện đều đạt" in d.explain()
+    assert (
+        "Quy định 65-QĐ/TW"
+        in lc.evaluate(base_cadre(date_of_birth="10/10/1963"), base_move(), as_of=AS_OF).explain()
+    )  # the basis of a deciding reason is printed
     assert "ELIGIBLE" in d.explain("en")
     html = d._repr_html_()
     assert "Đủ điều kiện" in html and "<table" in html

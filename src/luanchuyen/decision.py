@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from luanchuyen._edge import edge_function
 from luanchuyen.facts import DerivedFacts
+from luanchuyen.facts.inputs import inputs_for
 from luanchuyen.facts.registry import FACTS, FactValue
+from luanchuyen.facts.values import value_label
 from luanchuyen.ruleset.compile import CompiledRule, CompiledRules
 from luanchuyen.ruleset.schema import Citation, Effect, Text2
 from luanchuyen.verdict import (
@@ -76,7 +78,11 @@ class CriterionResult(BaseModel):
 
 
 class Provenance(BaseModel):
-    """What produced a decision, so that it can be reproduced."""
+    """The receipt of a decision: what produced it, so that it can be replayed and checked.
+
+    Evaluating the same inputs (``input_hash``) with the same packs (``rules_hash``), library
+    version and ``as_of`` gives the same decision, byte for byte (tested).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -87,6 +93,9 @@ class Provenance(BaseModel):
     backend: str
     as_of: date
     reference_date: date
+    input_hash: str = Field(
+        "", description="BLAKE2b-256 of the validated cadre and move (canonical JSON)"
+    )
 
 
 #: The systems a rule may come from, in display order, with their labels.
@@ -146,6 +155,10 @@ class Decision(BaseModel):
     criteria: list[CriterionResult]
     missing_facts: dict[str, list[str]] = Field(
         default_factory=dict, description="Unknown rule id → facts that would settle it"
+    )
+    missing_inputs: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Unknown rule id → the input fields to fill in (cadre.date_of_birth…)",
     )
     facts: dict[str, FactValue]
     context: dict[str, Any] = Field(default_factory=dict)
@@ -216,6 +229,10 @@ def fill(
             v = ctx.get(key[4:])
         else:
             v = facts.get(key)
+            if v is not None and not isinstance(v, bool):
+                words = value_label(key, v, lang)  # an enum fact's code never reaches text
+                if words is not None:
+                    return words
         return "?" if v is None else _fmt(v, lang)
 
     return _PLACEHOLDER.sub(sub, template)
@@ -225,7 +242,8 @@ _NOT_APPLICABLE = Text2(vi="Không áp dụng cho trường hợp này", en="Doe
 
 
 def _unknown_message(missing: list[str]) -> Text2:
-    names_vi = ", ".join(f"{n} ({FACTS[n].vi})" for n in missing) or "—"
+    # Vietnamese text names what a person knows (the meaning), never the internal fact name.
+    names_vi = "; ".join(FACTS[n].vi for n in missing) or "—"
     names_en = ", ".join(f"{n} ({FACTS[n].en})" for n in missing) or "—"
     return Text2(
         vi=f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {names_vi}",
@@ -334,6 +352,9 @@ def assemble(
         criteria=criteria,
         missing_facts={
             c.rule_id: c.missing_facts for c in criteria if c.outcome is Outcome.UNKNOWN
+        },
+        missing_inputs={
+            c.rule_id: inputs_for(c.missing_facts) for c in criteria if c.outcome is Outcome.UNKNOWN
         },
         facts=dict(sorted(derived.facts.items())),
         context=dict(sorted(derived.context.items())),

@@ -103,6 +103,25 @@ ERROR_CODES: Final[dict[str, tuple[str, str]]] = {
         "Lỗi không mong đợi khi xử lý một dòng dữ liệu",
         "Unexpected error while processing one row",
     ),
+    "unauthorized": (
+        "Thiếu hoặc sai khóa truy cập (Authorization: Bearer …)",
+        "Missing or wrong API key (Authorization: Bearer …)",
+    ),
+    "not_found": ("Không tìm thấy", "Not found"),
+    "method_not_allowed": (
+        "Phương thức HTTP không dùng được ở địa chỉ này",
+        "HTTP method not allowed on this route",
+    ),
+    "payload_too_large": ("Dữ liệu gửi lên quá lớn", "Request body too large"),
+    "too_many_rows": ("Quá nhiều dòng trong một yêu cầu", "Too many rows in one request"),
+    "time_limit": (
+        "Yêu cầu vượt quá thời gian xử lý cho phép",
+        "The request exceeded its time limit",
+    ),
+    "server_error": (
+        "Lỗi máy chủ không mong đợi (đã ghi nhận, không kèm dữ liệu hồ sơ)",
+        "Unexpected server error (logged without record data)",
+    ),
 }
 
 
@@ -195,6 +214,10 @@ EXTRA_OF_MODULE: Final[dict[str, str]] = {
     "matplotlib": "analysis",
     "pytest": "testing",
     "hypothesis": "testing",
+    "fastapi": "server",
+    "uvicorn": "server",
+    "starlette": "server",
+    "multipart": "server",
 }
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "default_rules",
     "evaluate",
     "get_backend",
+    "input_hash",
     "load_rules",
     "prepare",
 ]
@@ -143,6 +144,17 @@ def evaluate(
     return decide(compiled, engine.states(compiled, derived.facts), derived, c, m, day, engine.name)
 
 
+def input_hash(cadre: Cadre, move: Move) -> str:
+    """The receipt's hash of the validated inputs (canonical JSON, BLAKE2b-256)."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=32)
+    digest.update(cadre.model_dump_json().encode())
+    digest.update(b"\n")
+    digest.update(move.model_dump_json().encode())
+    return digest.hexdigest()
+
+
 def decide(
     compiled: CompiledRules,
     states: Mapping[str, RuleStates],
@@ -169,5 +181,6 @@ def decide(
             backend=backend_name,
             as_of=as_of,
             reference_date=derived.reference_date or as_of,
+            input_hash=input_hash(cadre, move),
         ),
     )

@@ -1,10 +1,17 @@
-"""The ``luanchuyen`` command line (typer). Each command group lives in its own module."""
+"""The ``luanchuyen`` command line (typer). Each command group lives in its own module.
+
+Exit codes shared by every command: 0 success; 1 a check failed (``--fail-on`` verdicts,
+``rules lint`` errors, ``batch --strict`` error rows); 2 bad input or options (choices are
+validated by the CLI library itself: ``--lang fr`` or ``--format xml`` are refused), or an
+optional extra that is missing (the message names the ``pip install`` to run).
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -33,10 +40,33 @@ def split_pack_args(values: Sequence[str] | None) -> tuple[list[str], list[Path]
     return names, dirs
 
 
+def _version(value: bool) -> None:
+    if value:
+        from luanchuyen._version import __version__
+
+        typer.echo(f"luanchuyen {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_version,
+            help="In phiên bản rồi thoát / print the version and exit",
+        ),
+    ] = False,
+) -> None:
+    """Kiểm tra điều kiện luân chuyển, điều động, biệt phái cán bộ (Quy định 65-QĐ/TW)."""
+
+
 def _register() -> None:
     import luanchuyen.cli.batch
     import luanchuyen.cli.records  # noqa: F401
-    from luanchuyen.cli import check, plan, rules  # noqa: F401  (commands register on import)
+    from luanchuyen.cli import check, plan, rules, serve  # noqa: F401  (commands register on import)
 
 
 def main() -> None:

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
     from luanchuyen.evaluation import BackendName
 
-_SCHEMAS = ("cadre", "position", "move", "case", "all")
 _STYLE = {
     "eligible": "bold green",
     "needs_review": "bold yellow",
@@ -410,25 +409,23 @@ def _summary(frame: pd.DataFrame, out: Path, day: date) -> int:
 
 @app.command()
 def schema(
-    model: Annotated[str, typer.Argument(help="cadre, position, move, case hoặc all")] = "all",
+    model: Annotated[
+        str, typer.Argument(help="cadre, position, move, case, decision hoặc all")
+    ] = "all",
 ) -> None:
-    """In JSON Schema của dữ liệu đầu vào / print the JSON Schema of the input models."""
-    from luanchuyen.io.cases import Case
-    from luanchuyen.models import Cadre, Move, Position
+    """In JSON Schema (có $id và phiên bản) / print the JSON Schema of a model, with $id and version."""
+    from luanchuyen.io.schema import SCHEMA_MODELS, json_schema
 
-    models: dict[str, Any] = {"cadre": Cadre, "position": Position, "move": Move, "case": Case}
     name = model.strip().lower()
-    if name not in _SCHEMAS:
+    if name != "all" and name not in SCHEMA_MODELS:
+        choices = ", ".join((*SCHEMA_MODELS, "all"))
         _fail(
             InputError(
                 "invalid_value",
-                f"Không có mô hình '{model}'; chọn: {', '.join(_SCHEMAS)}",
-                f"No model '{model}'; choose: {', '.join(_SCHEMAS)}",
+                f"Không có mô hình '{model}'; chọn: {choices}",
+                f"No model '{model}'; choose: {choices}",
                 field="model",
             )
         )
-    if name == "all":
-        data: Any = {k: m.model_json_schema() for k, m in models.items()}
-    else:
-        data = models[name].model_json_schema()
+    data: Any = {k: json_schema(k) for k in SCHEMA_MODELS} if name == "all" else json_schema(name)
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -28,39 +28,94 @@ __all__ = [
 
 
 def decision_html(decision: Decision, *, show_not_applicable: bool = False) -> str:
-    """Render a decision as an HTML fragment (self-contained inline styles)."""
+    """Render a decision as an HTML fragment (inline styles), in the text's reading order.
+
+    The verdict; what decides it (failed conditions, the unknowns that could change it with
+    the input to supply, failed reviews); priorities and warnings; the other criteria folded
+    in a ``<details>``. Criteria by title, the rule id in small print; one mark per kind.
+    """
+    from luanchuyen.render.text import MARKS, deciding, input_label
+
     d = decision
     colour = VERDICT_COLOURS[d.verdict.value]
     verdict = label("verdict", d.verdict) + (" · ưu tiên" if d.priority else "")
     if len(d.possible_verdicts) > 1:
         verdict += " (có thể: " + " / ".join(label("verdict", v) for v in d.possible_verdicts) + ")"
+    shown: set[str] = set()
+
+    def item(mark: str, c: Any, text: str) -> str:
+        shown.add(c.rule_id)
+        return (
+            f'<li class="c-{escape(mark)}"><span title="{escape(mark)}">{MARKS[mark]}</span> '
+            f"<b>{escape(c.title.vi)}</b>: {escape(text)}<br><small>mã {escape(c.rule_id)} · "
+            f"Căn cứ: {escape(str(c.citation))}</small></li>"
+        )
+
+    failed, unknown, reviews = deciding(d)
+    parts: list[str] = []
+    if failed:
+        parts.append("<div><b>Lý do</b></div><ul>")
+        parts += [item("fail", c, c.message.vi) for c in failed]
+        parts.append("</ul>")
+    if unknown:
+        parts.append("<div><b>Chưa rõ, có thể thay đổi kết luận</b></div><ul>")
+        for c in unknown:
+            paths = d.missing_inputs.get(c.rule_id) or []
+            need = ", ".join(f"«{input_label(p)}»" for p in paths)
+            parts.append(item("unknown", c, f"cần bổ sung {need}" if need else c.message.vi))
+        parts.append("</ul>")
+    if reviews:
+        parts.append("<div><b>Cần cấp có thẩm quyền xem xét</b></div><ul>")
+        parts += [item("review", c, c.message.vi) for c in reviews]
+        parts.append("</ul>")
+    extras = []
+    for c in d.criteria:
+        effect, outcome = c.applied_effect or c.effect, c.outcome.value
+        if c.rule_id in shown or outcome not in {"pass", "fail"}:
+            continue
+        if effect == "priority":
+            extras.append(
+                item("priority" if outcome == "pass" else "priority_unmet", c, c.message.vi)
+            )
+        elif effect == "warn" and outcome == "fail":
+            extras.append(item("warn", c, c.message.vi))
+    if extras:
+        parts.append("<div><b>Ưu tiên và lưu ý</b></div><ul>" + "".join(extras) + "</ul>")
     rows = []
     for c in d.criteria:
+        if c.rule_id in shown:
+            continue
         if c.outcome.value == "not_applicable" and not show_not_applicable:
             continue
         rows.append(
             f'<tr style="background:{OUTCOME_BACKGROUNDS[c.outcome.value]}">'
-            f"<td><code>{escape(c.rule_id)}</code></td>"
+            f"<td>{escape(c.title.vi)}<br><small><code>{escape(c.rule_id)}</code></small></td>"
             f"<td>{escape(label('outcome', c.outcome))}</td>"
-            f"<td>{escape(label('effect', c.applied_effect or c.effect))}</td>"
             f"<td>{escape(c.message.vi)}</td>"
             f"<td><small>{escape(str(c.citation))}</small></td></tr>"
         )
-    extras = "".join(
-        f"<li>{escape(label)}: {escape(t.vi)}</li>"
-        for label, items in (("Ưu tiên", d.priority_reasons), ("Lưu ý", d.warnings))
-        for t in items
+    folded = (
+        f"<details><summary>Các tiêu chí khác ({len(rows)})</summary>"
+        '<table style="border-collapse:collapse;font-size:0.9em">'
+        "<tr><th>Tiêu chí</th><th>Kết quả</th><th>Lý do</th><th>Căn cứ</th></tr>"
+        + "".join(rows)
+        + "</table></details>"
+        if rows
+        else ""
+    )
+    from luanchuyen.models.enums import MoveKind
+
+    kind = (
+        MoveKind(d.move_kind).label_vi
+        if d.move_kind in MoveKind._value2member_map_
+        else d.move_kind
     )
     return (
         f'<div style="border-left:6px solid {colour};padding:6px 10px;font-family:sans-serif">'
         f"<div><b>{escape(d.cadre_name)}</b> ({escape(d.cadre_id)}) → {escape(d.target_title)}"
-        f" · {escape(label('MoveKind', d.move_kind))} · {d.provenance.as_of:%d/%m/%Y}</div>"
-        f'<div style="color:{colour};font-size:1.2em;font-weight:bold">{escape(verdict)}</div>'
-        f"<ul>{extras}</ul>"
-        '<table style="border-collapse:collapse;font-size:0.9em">'
-        "<tr><th>Tiêu chí</th><th>Kết quả</th><th>Hiệu lực</th><th>Lý do</th><th>Căn cứ</th></tr>"
-        + "".join(rows)
-        + "</table></div>"
+        f" · {escape(kind)} · {d.provenance.as_of:%d/%m/%Y}</div>"
+        f'<div class="verdict" style="color:{colour};font-size:1.2em;font-weight:bold">'
+        f"{escape(verdict)}</div>" + "".join(parts) + folded + "</div>"
     )
 
 
