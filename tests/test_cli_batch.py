@@ -61,7 +61,7 @@ def test_batch_no_reasons_leaves_only_the_reason_out(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         frames.append(pd.read_csv(out, encoding="utf-8-sig"))
     full, lean = frames
-    ok = lean["Mã kết luận"] != "error"
+    ok = lean["Trạng thái"] != "error"
     assert full.loc[ok, "Lý do chính"].notna().all()
     assert lean.loc[ok, "Lý do chính"].isna().all()
     pd.testing.assert_frame_equal(
@@ -84,7 +84,8 @@ def test_batch_jsonl_in_and_out_with_errors_and_strict(tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
-    assert [r["verdict"] for r in rows] == ["eligible", "error", "error"]
+    assert [r["status"] for r in rows] == ["ok", "error", "error"]
+    assert [r["verdict"] for r in rows] == ["eligible", None, None]
     assert [r["error_code"] for r in rows] == [None, "invalid_enum", "invalid_input"]
     assert "Dòng lỗi" in result.output and "invalid_enum" in result.output
     assert runner.invoke(app, [*args, "--strict"]).exit_code == 1

@@ -399,7 +399,7 @@ def test_results_to_csv_and_jsonl(tmp_path: Path) -> None:
     assert (tmp_path / "out.criteria.csv").is_file()
     jsonl = tables.write_results(frame, tmp_path / "out.jsonl", criteria=crit)
     lines = [json.loads(x) for x in jsonl.read_text(encoding="utf-8").splitlines()]
-    assert [x["verdict"] for x in lines][-1] == "error"
+    assert (lines[-1]["status"], lines[-1]["verdict"]) == ("error", None)
     assert lines[0]["as_of"] == "2024-06-01"
     assert {c["rule_id"] for c in lines[0]["criteria"]} == set(
         crit.loc[crit["row"] == 0, "rule_id"]
