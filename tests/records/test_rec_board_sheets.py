@@ -126,9 +126,9 @@ def test_every_error_of_a_row_names_its_cell(tmp_path: Path) -> None:
         assert f"cột «{header}»" in x["message_vi"] and "Trang «DS 1», dòng 6" in x["message_vi"]
     result = evaluate_many(frame, as_of=AS_OF, backend="reference")
     bad = result.iloc[0]
-    assert bad["verdict"] == "error" and bad["error_code"] == "invalid_date"
+    assert bad["status"] == "error" and bad["error_code"] == "invalid_date"
     assert "Xếp loại 2023" in bad["error_message_vi"] and "Đủ sức khỏe" in bad["error_message_vi"]
-    assert list(result["verdict"]).count("error") == 1
+    assert list(result["status"]).count("error") == 1
 
 
 @pytest.mark.parametrize(

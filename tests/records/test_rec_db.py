@@ -103,7 +103,7 @@ def test_postgres_20000_cadres_evaluated_and_written_back(postgres_url: str) -> 
         postgres_url, table="public.can_bo", as_of=AS_OF, write_table="ket_qua", reasons=False
     )
     assert len(result) == 20_000
-    assert "error" not in set(result["verdict"]), result.loc[result["verdict"] == "error"].head()
+    assert "error" not in set(result["status"]), result.loc[result["status"] == "error"].head()
     engine = create_engine(postgres_url)
     with engine.connect() as conn:
         assert conn.execute(text("select count(*) from ket_qua")).scalar() == 20_000

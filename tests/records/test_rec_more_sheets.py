@@ -140,7 +140,7 @@ def test_a_missing_name_is_a_coded_error_naming_the_cell(tmp_path: Path) -> None
          ["Lê Văn Ba", "Nam", "1980", "Luân chuyển", "Bí thư Đảng ủy xã", "Xã"]],
     )  # fmt: skip
     result = evaluate_many(tables.read_table(path), as_of=AS_OF, backend="reference")
-    assert list(result["verdict"] == "error") == [True, False]
+    assert list(result["status"] == "error") == [True, False]
     assert result["error_code"].iloc[0] == "missing_field"
     assert "Họ và tên" in result["error_message_vi"].iloc[0]
     assert result["cadre_id"].iloc[1] == "3"  # no id column, no STT: the row number
