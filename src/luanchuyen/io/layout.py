@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
 
-from luanchuyen.errors import ERROR_CODES, InputError, LuanChuyenError
+from luanchuyen.errors import InputError, LuanChuyenError
 from luanchuyen.io.cells import (
     Note,
     cell_error,
@@ -43,6 +43,7 @@ from luanchuyen.io.columns import (
     rating_binding,
 )
 from luanchuyen.models.enums import Level, PostRole, TitleCode
+from luanchuyen.models.validate import error_code_of, error_messages
 
 __all__ = ["HeaderGuess", "Layout", "Request", "find_header", "merge_errors"]
 
@@ -198,14 +199,6 @@ def merge_errors(errors: Sequence[InputError]) -> InputError:
         field=first.field,
         details={**first.details, "errors": [e.to_dict() for e in errors]},
     )
-
-
-def _pydantic_code(kind: str) -> str:
-    if kind == "missing":
-        return "missing_field"
-    if kind == "extra_forbidden":
-        return "invalid_input"
-    return kind if kind in ERROR_CODES else "invalid_value"
 
 
 class Layout:
@@ -553,19 +546,8 @@ class Layout:
         errors: list[InputError] = []
         for e in exc.errors():
             loc = ".".join(str(x) for x in (prefix, *e["loc"]))
-            kind = e["type"]
-            ctx = e.get("ctx") or {}
-            if "vi" in ctx and "en" in ctx:
-                vi, en = str(ctx["vi"]), str(ctx["en"])
-            elif kind == "missing":
-                vi, en = "thiếu trường bắt buộc", "required field is missing"
-            elif kind == "extra_forbidden":
-                vi, en = "trường không được khai báo", "unexpected field"
-            elif " / " in e["msg"]:
-                vi, en = e["msg"].split(" / ", 1)
-            else:
-                vi = en = e["msg"]
-            err = InputError(_pydantic_code(kind), f"{loc}: {vi}", f"{loc}: {en}", field=loc)
+            vi, en = error_messages(e)
+            err = InputError(error_code_of(e["type"]), f"{loc}: {vi}", f"{loc}: {en}", field=loc)
             errors.append(self.with_column(err))
         return merge_errors(errors)
 

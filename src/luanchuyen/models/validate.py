@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from luanchuyen.errors import ERROR_CODES, InputError
 
-__all__ = ["input_error_from", "validate_model"]
+__all__ = ["error_code_of", "error_messages", "input_error_from", "validate_model"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -73,6 +73,29 @@ def _vi_message(kind: str, ctx: Mapping[str, Any]) -> str:
         return "giá trị không hợp lệ"
 
 
+def error_code_of(kind: str) -> str:
+    """The error code of a pydantic error type (``missing`` → ``missing_field``; a type that
+    is itself an error code keeps it; anything else → ``invalid_value``)."""
+    return _CODE_OF_TYPE.get(kind, kind if kind in ERROR_CODES else "invalid_value")
+
+
+def error_messages(error: Mapping[str, Any]) -> tuple[str, str]:
+    """The Vietnamese and English messages of one pydantic error (its ``vi``/``en`` context,
+    our ``"vi / en"`` messages, or pydantic's English with a Vietnamese one beside it)."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if "vi" in ctx and "en" in ctx:
+        return str(ctx["vi"]), str(ctx["en"])
+    if kind == "missing":
+        return "thiếu trường bắt buộc", "required field is missing"
+    if kind == "extra_forbidden":
+        return "trường không được khai báo", "unexpected field"
+    if " / " in error["msg"]:
+        vi, en = error["msg"].split(" / ", 1)
+        return vi, en
+    return _vi_message(kind, ctx), str(error["msg"])
+
+
 def input_error_from(exc: ValidationError | Sequence[Mapping[str, Any]], prefix: str) -> InputError:
     """Turn a pydantic ``ValidationError`` (or its ``errors()`` list) into a coded :class:`InputError`.
 
@@ -85,19 +108,8 @@ def input_error_from(exc: ValidationError | Sequence[Mapping[str, Any]], prefix:
     errors = exc.errors() if isinstance(exc, ValidationError) else list(exc)
     first = errors[0]
     loc = ".".join(str(x) for x in ((prefix,) if prefix else ()) + tuple(first["loc"]))
-    kind = first["type"]
-    code = _CODE_OF_TYPE.get(kind, kind if kind in ERROR_CODES else "invalid_value")
-    ctx = first.get("ctx") or {}
-    if "vi" in ctx and "en" in ctx:
-        vi, en = str(ctx["vi"]), str(ctx["en"])
-    elif kind == "missing":
-        vi, en = "thiếu trường bắt buộc", "required field is missing"
-    elif kind == "extra_forbidden":
-        vi, en = "trường không được khai báo", "unexpected field"
-    elif " / " in first["msg"]:
-        vi, en = first["msg"].split(" / ", 1)
-    else:
-        vi, en = _vi_message(kind, ctx), first["msg"]
+    code = error_code_of(first["type"])
+    vi, en = error_messages(first)
     n = len(errors)
     more_vi = f" (và {n - 1} lỗi khác)" if n > 1 else ""
     more_en = f" (and {n - 1} more errors)" if n > 1 else ""
