@@ -32,6 +32,36 @@ COMPUTED_VALUE_LABELS: Final[Mapping[str, Mapping[str, Mapping[str, str]]]] = {
         "vi": {"equivalent": "tương đương", "higher": "cao hơn", "lower": "thấp hơn"},
         "en": {"equivalent": "equivalent", "higher": "higher", "lower": "lower"},
     },
+    "target_relation_source": {
+        "vi": {
+            "explicit": "bậc chức vụ ghi trong hồ sơ",
+            "province": "danh mục chức danh tương đương của tỉnh",
+            "kl35": "Kết luận 35-KL/TW",
+            "qd368": "Quy định 368-QĐ/TW",
+            "structural": "cấu trúc chức danh (cấp trưởng, cấp phó cùng cơ quan)",
+            "library": "bảng mặc định của thư viện (suy luận)",
+        },
+        "en": {
+            "explicit": "the ranks given on the input",
+            "province": "the province's list of equivalent posts",
+            "kl35": "Kết luận 35-KL/TW",
+            "qd368": "Quy định 368-QĐ/TW",
+            "structural": "the title structure (head and deputy of one body)",
+            "library": "the library's default table (inferred)",
+        },
+    },
+    "target_commune_post_class": {
+        "vi": {
+            "party_or_key": "chức danh Đảng, chủ chốt",
+            "department": "trưởng, phó phòng chuyên môn",
+            "civil_servant": "công chức khác",
+        },
+        "en": {
+            "party_or_key": "Party or key post",
+            "department": "department head or deputy",
+            "civil_servant": "other civil servant",
+        },
+    },
     "level_direction": {
         "vi": {"up": "lên cấp trên", "down": "xuống cấp dưới", "same": "cùng cấp"},
         "en": {"up": "to a higher level", "down": "to a lower level", "same": "at the same level"},
