@@ -58,9 +58,10 @@ def test_order_verdict_then_priorities_then_remaining_service(frame: pd.DataFram
     ranked = rank_candidates(frame, "VT-03")
     assert list(ranked.columns) == list(RANK_COLUMNS)
     assert list(ranked["rank"]) == list(range(1, len(frame) + 1))
-    assert list(ranked["verdict"]) == [
-        "eligible", "eligible", "eligible", "needs_review", "unknown", "not_eligible", "not_eligible", "error",
+    assert [None if pd.isna(v) else v for v in ranked["verdict"]] == [
+        "eligible", "eligible", "eligible", "needs_review", "unknown", "not_eligible", "not_eligible", None,
     ]  # fmt: skip
+    assert ranked["cadre_id"].iloc[-1] == "BROKEN"  # the error row ranks last, with no verdict
     # the two young cadres (one priority ground) before the older one; the man (62) has more
     # service left than the younger woman (60)
     assert list(ranked["cadre_id"][:3]) == ["YOUNG", "YOUNG2", "OLD"]
