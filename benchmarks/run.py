@@ -456,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     def rule_stage(rows: Any) -> tuple[Any, Any, Any]:
         cols = vector.columns(compiled, rows)
         outcomes = cols.outcomes()
-        return cols, cols.verdicts(outcomes), cols.priority(outcomes)
+        return cols, cols.verdicts(), cols.priority(outcomes)
 
     t_e1, (cols, verdicts, _priority) = _timed(lambda: rule_stage(facts), 3)
     fig_e1 = Figure(

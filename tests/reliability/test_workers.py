@@ -45,7 +45,7 @@ def test_a_pack_edited_on_disk_during_a_run_is_refused(tmp_path: Path) -> None:
 def test_a_killed_worker_gives_coded_error_rows_not_a_traceback(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from concurrent.futures import ProcessPoolExecutor
+    from loky import ProcessPoolExecutor
 
     original = ProcessPoolExecutor.submit
 

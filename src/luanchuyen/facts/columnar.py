@@ -53,9 +53,9 @@ from luanchuyen.facts.posts import (
     LEVEL_ORDER,
     commune_post_class,
 )
-from luanchuyen.facts.ratings import GOOD_BANDS, merge_ratings
+from luanchuyen.facts.ratings import GOOD_BANDS, good_in_every_year, merge_ratings
 from luanchuyen.facts.registry import FACTS, FactValue
-from luanchuyen.facts.state import GOOD_RATINGS, lookback_years
+from luanchuyen.facts.state import lookback_years
 from luanchuyen.models import (
     Cadre,
     CadreCategory,
@@ -363,6 +363,7 @@ class _Tables:
         self.rated: tuple[Ints, list[int], list[Rating | None]] = (np.zeros(0, np.int64), [], [])
         #: whether each of ``rated`` is HTT or better (``None``: not decided)
         self.rated_good: list[bool | None] = []
+        self.annual_good: list[dict[int, bool | None] | None] = []
         #: whether a recorded secondment covers as_of, per row (set by _rotation)
         self.seconded: Bools = np.zeros(0, np.bool_)
 
@@ -862,10 +863,13 @@ def _rerate(t: _Tables, as_of: date, params: Mapping[str, Any]) -> None:
     """ratings.merge_ratings for the rows with rating records; the latest band of each row."""
     records = t.cadre.kept["rating_records"]
     ratings = t.rated[2]
+    annual = t.cadre.kept["ratings"]
     if not any(r is not None for r in records):
         t.rated_good = [r in GOOD_BANDS for r in ratings]
+        t.annual_good = [None if a is None else {y: b in GOOD_BANDS for y, b in a.items()}
+                         for a in annual]  # fmt: skip
         return
-    annual = t.cadre.kept["ratings"]
+    t.annual_good = []
     out_rows: list[int] = []
     out_years: list[int] = []
     out_bands: list[Rating | None] = []
@@ -876,6 +880,7 @@ def _rerate(t: _Tables, as_of: date, params: Mapping[str, Any]) -> None:
         bands, goods = merged if merged is not None else ({}, {})
         if recs is not None:
             annual[i] = bands
+        t.annual_good.append(None if merged is None else goods)
         top = max((y for y in bands if y <= year), default=None)
         if top is not None:
             out_rows.append(i)
@@ -960,15 +965,11 @@ def _state(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any], ref: I
     if years is not None:
         last = _month_day(ref)[0] // 12 + 1970 - 1
         good, known = np.zeros(n, np.bool_), np.zeros(n, np.bool_)
-        for i, ratings in enumerate(cadre.kept["ratings"]):
-            if ratings is None:
-                continue
-            got = [ratings.get(y) if y <= as_of.year else None
-                   for y in range(int(last[i]) - years + 1, int(last[i]) + 1)]  # fmt: skip
-            if any(r is not None and r not in GOOD_RATINGS for r in got):
-                known[i] = True
-            elif all(r is not None for r in got):
-                good[i] = known[i] = True
+        for i, annual in enumerate(t.annual_good):
+            wanted = range(int(last[i]) - years + 1, int(last[i]) + 1)
+            held = good_in_every_year(annual, wanted, as_of.year)
+            if held is not None:
+                good[i], known[i] = held, True
         out.put_bool("rated_htt_lookback", good, known)
     ban = params.get("vc_secondment_child_ban")
     if isinstance(ban, bool):

@@ -18,7 +18,7 @@ from typing import Any
 
 from luanchuyen.models import Cadre, Rating, RatingRecord
 
-__all__ = ["GOOD_BANDS", "annual_ratings", "band_of", "merge_ratings"]
+__all__ = ["GOOD_BANDS", "annual_ratings", "band_of", "good_in_every_year", "merge_ratings"]
 
 #: The bands that are "hoàn thành tốt nhiệm vụ" or better.
 GOOD_BANDS = frozenset({Rating.HTXS, Rating.HTT})
@@ -73,3 +73,20 @@ def merge_ratings(
             continue
         bands[record.year], good[record.year] = band_of(record, params)
     return bands, good
+
+
+def good_in_every_year(
+    good: Mapping[int, bool | None] | None, years: Sequence[int], last_rated: int
+) -> bool | None:
+    """HTT or better in every one of ``years`` (the NĐ 170/2025 Đ23 look-back).
+
+    A year after ``last_rated`` (the year of ``as_of``) has no rating yet. ``False`` as soon as one year is known to be below HTT, ``True`` when every year is known
+    to be HTT or better (a score of 90+ with the HTXS conditions unknown counts: it is HTT or
+    better either way), ``None`` otherwise (a year not rated or not decided).
+    """
+    if good is None:
+        return None
+    got = [good.get(y) if y <= last_rated else None for y in years]
+    if any(g is False for g in got):
+        return False
+    return True if all(g is True for g in got) else None

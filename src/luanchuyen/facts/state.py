@@ -17,10 +17,8 @@
 from __future__ import annotations
 
 from luanchuyen.facts._inputs import Inputs
-from luanchuyen.models import CadreCategory, FillMethod, MoveKind, Rating
-
-#: Ratings that meet "hoàn thành tốt nhiệm vụ trở lên".
-GOOD_RATINGS = frozenset({Rating.HTXS, Rating.HTT})
+from luanchuyen.facts.ratings import annual_ratings, good_in_every_year
+from luanchuyen.models import CadreCategory, FillMethod, MoveKind
 
 
 def lookback_years(value: object) -> int | None:
@@ -69,12 +67,10 @@ def derive(x: Inputs) -> None:
         x.context["rating_lookback_years_vi"] = (
             str(last) if years == 1 else f"{wanted[0]}–{wanted[-1]}"
         )
-        if c.ratings is not None:
-            got = [c.ratings.get(y) if y <= x.as_of.year else None for y in wanted]
-            if any(r is not None and r not in GOOD_RATINGS for r in got):
-                x.put("rated_htt_lookback", False)
-            elif all(r is not None for r in got):
-                x.put("rated_htt_lookback", True)
+        rated = annual_ratings(c, x.params)  # the stated bands and those points give
+        held = good_in_every_year(None if rated is None else rated[1], wanted, x.as_of.year)
+        if held is not None:
+            x.put("rated_htt_lookback", held)
     ban = x.params.get("vc_secondment_child_ban")
     if isinstance(ban, bool):
         x.put("vc_secondment_child_ban", ban)
