@@ -2,7 +2,7 @@
 
 * **Database streaming**: a SQLite table of synthetic cadres (HR-export snake_case columns)
   read with :func:`luanchuyen.io.db.read_db` in chunks and every row read into nested mappings
-  (:class:`luanchuyen.io.layout.Layout`, titles matched); peak RSS of a fresh process for
+  (:class:`luanchuyen.records.layout.Layout`, titles matched); peak RSS of a fresh process for
   100,000 and 1,000,000 rows shows that memory is bounded by the chunk, not the table.
 * **50 MB Windows-1258 CSV**: written as Excel writes that encoding (tone marks combining),
   read with :func:`luanchuyen.io.files.read_table`; diacritics checked.
@@ -64,7 +64,7 @@ def build_db(path: Path, rows: int) -> None:
 def stream(db: Path, rows: int) -> None:
     """Child process: stream the table, read every row; print rows, seconds, peak RSS (MiB)."""
     from luanchuyen.io.db import read_db
-    from luanchuyen.io.layout import Layout
+    from luanchuyen.records.layout import Layout
 
     started = time.perf_counter()
     n = errors = 0

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import create_engine
 
 from luanchuyen.io import tables
-from luanchuyen.io.columns import header_key
+from luanchuyen.records.columns import header_key
 
 HERE = Path(__file__).resolve().parent
 

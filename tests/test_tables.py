@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 from factories import base_cadre, base_move
 from luanchuyen.errors import InputError
 from luanchuyen.io import tables
-from luanchuyen.io.columns import HEADER_BY_PATH, header_key
 from luanchuyen.io.tables import Layout
 from luanchuyen.models import Cadre, Move, Position
 from luanchuyen.models import enums as e
+from luanchuyen.records.columns import HEADER_BY_PATH, header_key
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

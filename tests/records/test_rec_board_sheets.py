@@ -10,10 +10,10 @@ import pytest
 from luanchuyen.batch import evaluate_many
 from luanchuyen.errors import InputError
 from luanchuyen.io import tables
-from luanchuyen.io.frames import read_notes, records
-from luanchuyen.io.layout import Request
 from luanchuyen.models import Cadre
 from luanchuyen.models import enums as e
+from luanchuyen.records.frames import read_notes, records
+from luanchuyen.records.layout import Request
 from records_sheets import board_workbook, two_row_header_workbook
 
 AS_OF = date(2024, 6, 1)

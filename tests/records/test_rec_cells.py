@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from luanchuyen.errors import InputError
-from luanchuyen.io.cells import Note, parse_bool, parse_date, parse_discipline, parse_rating
-from luanchuyen.io.columns import CADRE_COLUMNS
 from luanchuyen.models import enums as e
+from luanchuyen.records.cells import Note, parse_bool, parse_date, parse_discipline, parse_rating
+from luanchuyen.records.columns import CADRE_COLUMNS
 
 COL = next(c for c in CADRE_COLUMNS if c.path == "cadre.current_post.since")
 DISC = next(c for c in CADRE_COLUMNS if c.kind == "discipline")

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 from luanchuyen.batch import cross, evaluate_many
 from luanchuyen.cli import _register, app
 from luanchuyen.io import tables
-from luanchuyen.io.layout import Request
 from luanchuyen.models import Cadre
 from luanchuyen.models import enums as e
+from luanchuyen.records.layout import Request
 from records_sheets import to_cp1258
 
 AS_OF = date(2024, 6, 1)

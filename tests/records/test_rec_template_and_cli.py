@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from luanchuyen.cli import _register, app
 from luanchuyen.io import tables
-from luanchuyen.io.layout import Request
 from luanchuyen.models import Cadre, Move
 from luanchuyen.models import enums as e
+from luanchuyen.records.layout import Request
 from records_sheets import board_workbook
 
 runner = CliRunner()

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from luanchuyen.io.titles import THRESHOLD, match_title
+from luanchuyen.records.titles import THRESHOLD, match_title
 
 BEFORE, AFTER = date(2025, 6, 30), date(2025, 7, 1)
 

@@ -66,6 +66,8 @@ from luanchuyen.dates import to_date
 from luanchuyen.errors import InputError
 from luanchuyen.models import Cadre, Level, Move, MoveKind, Position, PostRole, TitleCode
 from luanchuyen.models.enums import fold
+from luanchuyen.records.frames import records as table_records
+from luanchuyen.records.layout import Layout
 from luanchuyen.ruleset.compile import CompiledRules, RuleSet
 
 if TYPE_CHECKING:
@@ -638,13 +640,9 @@ def _models(
     where: list[str] = []
     errors: list[tuple[str, str, str]] = []
     if type(data).__name__ == "DataFrame":
-        # reading a table is the edge layer's job: reached by name (docs/architecture.md)
-        layout = edge_function("luanchuyen.io.tables", "Layout").resolve(  # type: ignore[attr-defined]
-            [str(c) for c in data.columns], kind
-        )
-        records = edge_function("luanchuyen.io.tables", "records")
+        layout = Layout.resolve([str(c) for c in data.columns], kind)
         lines = [str(x) for x in data.index]
-        for line, rec in zip(lines, records(data, kind), strict=True):
+        for line, rec in zip(lines, table_records(data, kind), strict=True):
             if isinstance(rec, InputError):
                 errors.append((f"{kind} dòng {line}", rec.code, rec.message_vi))
                 continue

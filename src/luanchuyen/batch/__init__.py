@@ -1,7 +1,7 @@
 """Đánh giá hàng loạt / batch evaluation: many (cadre, move) pairs → one tidy table.
 
 :func:`evaluate_many` accepts (cadre, move) pairs, ``{cadre, move, as_of}`` mappings, a pandas
-DataFrame in the flat spreadsheet layout (:mod:`luanchuyen.io.tables`), or the product of
+DataFrame in the flat spreadsheet layout (:mod:`luanchuyen.records`), or the product of
 :func:`cross` (every cadre × every target position). It returns one row per input, in input
 order. A bad row is never dropped and never stops the batch: it comes back with
 ``status == "error"`` (no verdict), a stable error code and a bilingual message.
@@ -113,7 +113,7 @@ def evaluate_many(
             ``{"cadre": …, "move": …, "as_of": …}`` mappings (JSON Lines); an
             :class:`~luanchuyen.errors.InputError` in place of an unreadable item; or a
             pandas DataFrame in the flat spreadsheet layout (see
-            :mod:`luanchuyen.io.tables`), e.g. from :func:`cross`.
+            :mod:`luanchuyen.records`), e.g. from :func:`cross`.
         as_of: the evaluation date of every row that does not carry its own (column
             ``Ngày đánh giá`` / key ``as_of``). ``None`` only if every row carries one.
         rules: the rule set (default: the national packs).
@@ -202,12 +202,14 @@ def cross(
         return [(c, {**extra, "kind": kind, "target": p}) for c in cadres for p in positions]
     import pandas as pd  # deferred: pandas is the heavy ``analysis`` extra
 
-    from luanchuyen.io import tables  # TODO(lead): batch → io (the flat layout lives in io)
+    from luanchuyen.records.columns import target_header
+    from luanchuyen.records.frames import cadres_frame, positions_frame
+    from luanchuyen.records.layout import Layout
 
-    cad = cadres if _is_frame(cadres) else tables.cadres_frame(cadres)
-    pos = positions if _is_frame(positions) else tables.positions_frame(positions)
-    matched = tables.Layout.resolve(list(pos.columns), "position").matched()
-    renamed = {raw: tables.target_header(col) for raw, col in matched.items()}
+    cad = cadres if _is_frame(cadres) else cadres_frame(cadres)
+    pos = positions if _is_frame(positions) else positions_frame(positions)
+    matched = Layout.resolve(list(pos.columns), "position").matched()
+    renamed = {raw: target_header(col) for raw, col in matched.items()}
     pos2 = pos[[c for c in pos.columns if str(c) in renamed]].rename(columns=renamed)
     cad2 = cad.copy()
     left = pd.Series([str(x) for x in cad2.index], index=cad2.index)
@@ -226,7 +228,7 @@ def cross(
 
 
 def _move_header(path: str) -> str:
-    from luanchuyen.io.tables import MOVE_COLUMNS  # TODO(lead): batch → io
+    from luanchuyen.records.columns import MOVE_COLUMNS
 
     for c in MOVE_COLUMNS:
         if c.path == path:

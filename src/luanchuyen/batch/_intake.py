@@ -19,7 +19,7 @@ from luanchuyen.results import Row, empty_row
 from luanchuyen.ruleset.compile import CompiledRules, RuleSet
 
 if TYPE_CHECKING:
-    from luanchuyen.io.tables import Layout
+    from luanchuyen.records.layout import Layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +222,6 @@ def _unexpected(exc: Exception) -> InputError:
 def _layout(headers: tuple[str, ...] | None) -> Layout | None:
     if headers is None:
         return None
-    from luanchuyen.io.tables import Layout  # deferred: io is the edge layer (TODO(lead))
+    from luanchuyen.records.layout import Layout
 
     return Layout.resolve(headers, "flat")

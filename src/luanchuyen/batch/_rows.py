@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from luanchuyen.evaluation import BackendName
-    from luanchuyen.io.tables import Layout
+    from luanchuyen.records.layout import Layout
 
 
 def _states_many(

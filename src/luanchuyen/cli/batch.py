@@ -264,8 +264,8 @@ def _is_table(data: Any) -> bool:
 
 def _reading_notes(console: Any, path: Path, data: Any, day: date) -> None:
     """Say where ids come from and what the reader noted (by code, then the first few cells)."""
-    from luanchuyen.io.frames import read_notes
-    from luanchuyen.io.layout import Layout
+    from luanchuyen.records.frames import read_notes
+    from luanchuyen.records.layout import Layout
 
     layout = Layout.resolve(list(data.columns), "flat")
     source = layout.id_source

@@ -33,10 +33,10 @@ def titles(
     from rich.table import Table
 
     from luanchuyen.dates import to_date
-    from luanchuyen.io.cells import is_empty, text
-    from luanchuyen.io.columns import header_key
     from luanchuyen.io.files import read_table
-    from luanchuyen.io.titles import THRESHOLD, match_title_cached
+    from luanchuyen.records.cells import is_empty, text
+    from luanchuyen.records.columns import header_key
+    from luanchuyen.records.titles import THRESHOLD, match_title_cached
 
     try:
         day: date | None = to_date(as_of, "--as-of") if as_of else None

@@ -3,7 +3,7 @@
 HR systems and the national cadre database (Nghị định 27/2026, keyed on the 12-digit personal
 identification number) keep cadres in tables whose columns are snake_case names
 (``so_dinh_danh_ca_nhan``, ``ho_ten``, ``ngay_sinh``, ``chuc_vu_hien_tai``…). They map to the
-model fields exactly as spreadsheet headers do (:mod:`luanchuyen.io.columns`), so a table or a
+model fields exactly as spreadsheet headers do (:mod:`luanchuyen.records.columns`), so a table or a
 query reads like a sheet.
 
 :func:`read_db` streams a table or a query in chunks (a server-side cursor where the driver has

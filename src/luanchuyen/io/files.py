@@ -1,7 +1,7 @@
 """Đọc tệp / reading files: Excel and CSV as boards save them, JSON Lines, with size limits.
 
 * **Excel** (``.xlsx``, ``.xlsm``): every sheet is searched for its table
-  (:func:`~luanchuyen.io.layout.find_header`); a sheet without one (instructions, lists)
+  (:func:`~luanchuyen.records.layout.find_header`); a sheet without one (instructions, lists)
   is skipped and named in ``frame.attrs["skipped_sheets"]``. Several data sheets are read
   into one frame whose index is ``"<sheet>!<row>"``; one data sheet keeps the plain row number.
 * **CSV** (``.csv``, ``.tsv``, ``.txt``): the encoding is detected (:func:`detect_encoding`):
@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from luanchuyen.errors import InputError, LuanChuyenError
-from luanchuyen.io.cells import is_empty, text
-from luanchuyen.io.columns import LayoutKind
-from luanchuyen.io.layout import find_header
+from luanchuyen.records.cells import is_empty, text
+from luanchuyen.records.columns import LayoutKind
+from luanchuyen.records.layout import find_header
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -3,12 +3,12 @@
 Organisation boards keep cadres and posts in Excel. The reading side lives in small modules,
 re-exported here:
 
-* :mod:`luanchuyen.io.columns` — the column catalogue (headers, fields, kinds, aliases);
-* :mod:`luanchuyen.io.cells` — cells as people write them (dates, yes/no, ratings, discipline);
-* :mod:`luanchuyen.io.layout` — finding the header, reading a row (every error, notes);
+* :mod:`luanchuyen.records.columns` — the column catalogue (headers, fields, kinds, aliases);
+* :mod:`luanchuyen.records.cells` — cells as people write them (dates, yes/no, ratings, discipline);
+* :mod:`luanchuyen.records.layout` — finding the header, reading a row (every error, notes);
 * :mod:`luanchuyen.io.files` — reading files (encodings, several sheets, size limits);
-* :mod:`luanchuyen.io.frames` — table ↔ rows and models;
-* :mod:`luanchuyen.io.titles` — free-text titles → title codes;
+* :mod:`luanchuyen.records.frames` — table ↔ rows and models;
+* :mod:`luanchuyen.records.titles` — free-text titles → title codes;
 * :mod:`luanchuyen.io.db` — databases through SQLAlchemy.
 
 Three layouts exist: **flat** (one row per cadre × move), **cadre** (one row per cadre,
@@ -31,19 +31,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from luanchuyen.io.cells import is_empty as _is_empty
-from luanchuyen.io.columns import (
-    AS_OF_COLUMN,
-    CADRE_COLUMNS,
-    FLAT_COLUMNS,
-    HEADER_BY_PATH,
-    MOVE_COLUMNS,
-    POSITION_COLUMNS,
-    Column,
-    LayoutKind,
-    enum_for,
-    target_header,
-)
 from luanchuyen.io.files import (
     CSV_SUFFIXES as _CSV,
 )
@@ -63,7 +50,21 @@ from luanchuyen.io.files import (
 from luanchuyen.io.files import (
     file_error as _file_error,
 )
-from luanchuyen.io.frames import (
+from luanchuyen.models.enums import CodedEnum
+from luanchuyen.records.cells import is_empty as _is_empty
+from luanchuyen.records.columns import (
+    AS_OF_COLUMN,
+    CADRE_COLUMNS,
+    FLAT_COLUMNS,
+    HEADER_BY_PATH,
+    MOVE_COLUMNS,
+    POSITION_COLUMNS,
+    Column,
+    LayoutKind,
+    enum_for,
+    target_header,
+)
+from luanchuyen.records.frames import (
     cadres_frame,
     display,
     positions_frame,
@@ -71,8 +72,7 @@ from luanchuyen.io.frames import (
     records,
     requests_frame,
 )
-from luanchuyen.io.layout import Layout, Request
-from luanchuyen.models.enums import CodedEnum
+from luanchuyen.records.layout import Layout, Request
 from luanchuyen.render.workbook import criteria_sheet, result_sheet, result_sheets
 
 if TYPE_CHECKING:
@@ -392,15 +392,15 @@ def template_markdown() -> str:
         )
         lines.append(f"| {', '.join(headers)} | {codes} |")
     lines.append("")
-    from luanchuyen.io.cells import NOTE_CODES
     from luanchuyen.io.files import Limits
+    from luanchuyen.records.cells import NOTE_CODES
 
     lines.extend(
         [
             "### Lưu ý khi đọc / reading notes",
             "",
             "Mỗi lưu ý nêu ô (trang, dòng, cột) / every note names its cell "
-            "(`luanchuyen.io.frames.read_notes`, printed by `luanchuyen batch`).",
+            "(`luanchuyen.records.frames.read_notes`, printed by `luanchuyen batch`).",
             "",
             "| mã / code | ý nghĩa | meaning |",
             "|---|---|---|",

@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 from typing import Final
 
-from luanchuyen.io.columns import CADRE_COLUMNS, MOVE_COLUMNS, Column, enum_for
-from luanchuyen.io.frames import display
+from luanchuyen.records.columns import CADRE_COLUMNS, MOVE_COLUMNS, Column, enum_for
+from luanchuyen.records.frames import display
 
 __all__ = ["TEMPLATE_ROWS", "write_template"]
 

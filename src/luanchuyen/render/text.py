@@ -83,7 +83,7 @@ def input_label(path: str, lang: str = "vi") -> str:
         return path
     if path == "cadre.ratings":
         return "Xếp loại <năm>"
-    from luanchuyen.io.tables import Layout
+    from luanchuyen.records.layout import Layout
 
     return Layout.resolve([], "flat").header_for(path) or path
 

@@ -8,7 +8,7 @@ reads every row: all the errors of a row at once, each naming its cell (sheet, r
 user sees it, column header) with its code; a partly filled group (a health certificate
 without its date, a discipline without its date) is unknown for what is missing, with a
 ``group_incomplete`` note, not an error; free-text titles are read into a title code, role
-and level (:mod:`luanchuyen.io.titles`).
+and level (:mod:`luanchuyen.records.titles`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from typing import Any, Final
 from pydantic import BaseModel, ValidationError
 
 from luanchuyen.errors import InputError, LuanChuyenError
-from luanchuyen.io.cells import (
+from luanchuyen.models.enums import Level, PostRole, TitleCode
+from luanchuyen.models.validate import error_code_of, error_messages
+from luanchuyen.records.cells import (
     Note,
     cell_error,
     is_empty,
@@ -32,7 +34,7 @@ from luanchuyen.io.cells import (
     parse_rating,
     text,
 )
-from luanchuyen.io.columns import (
+from luanchuyen.records.columns import (
     HEADER_BY_PATH,
     ID_PATH,
     IGNORED_HEADERS,
@@ -42,8 +44,6 @@ from luanchuyen.io.columns import (
     lookup,
     rating_binding,
 )
-from luanchuyen.models.enums import Level, PostRole, TitleCode
-from luanchuyen.models.validate import error_code_of, error_messages
 
 __all__ = ["HeaderGuess", "Layout", "Request", "find_header", "merge_errors"]
 
@@ -477,7 +477,7 @@ class Layout:
             notes.append(note("id_from_row", None, row))
 
     def _titles(self, out: dict[str, Any], day: date | None, notes: list[Note]) -> None:
-        from luanchuyen.io.titles import match_title_cached
+        from luanchuyen.records.titles import match_title_cached
 
         targets: list[tuple[str, dict[str, Any]]] = []
         for path in ("cadre.current_post", "move.target", "position"):

@@ -1,7 +1,7 @@
 """Tables and models / table → rows (nested mappings and notes), models → table cells.
 
 :func:`records` reads every row of a frame (from :func:`~luanchuyen.io.files.read_table`, a
-database, or built by hand) into a :class:`~luanchuyen.io.layout.Request` or, for a row
+database, or built by hand) into a :class:`~luanchuyen.records.layout.Request` or, for a row
 that cannot be read, its error in place. :func:`cadres_frame`, :func:`positions_frame` and
 :func:`requests_frame` go the other way: models into a table in the canonical layout, with
 Vietnamese labels (:func:`display`), which reads back to the same models.
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Final
 from pydantic import BaseModel
 
 from luanchuyen.errors import InputError
-from luanchuyen.io.cells import Note
-from luanchuyen.io.columns import (
+from luanchuyen.records.cells import Note
+from luanchuyen.records.columns import (
     AS_OF_COLUMN,
     CADRE_COLUMNS,
     MOVE_COLUMNS,
@@ -27,7 +27,7 @@ from luanchuyen.io.columns import (
     Column,
     LayoutKind,
 )
-from luanchuyen.io.layout import Layout, Request
+from luanchuyen.records.layout import Layout, Request
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,7 +72,7 @@ def read_notes(
     frame: pd.DataFrame, kind: LayoutKind = "flat", *, as_of: date | None = None
 ) -> list[Note]:
     """Every note of a table (rows that read), each naming its cell; skipped rows included."""
-    from luanchuyen.io.cells import note
+    from luanchuyen.records.cells import note
 
     out: list[Note] = []
     for skipped in frame.attrs.get("skipped_rows", ()):

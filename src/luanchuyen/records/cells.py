@@ -1,6 +1,6 @@
 """Đọc ô / cells as people write them: dates, yes/no, numbers, codes, ratings, discipline.
 
-Every parser takes the :class:`~luanchuyen.io.columns.Column` it reads (to name it in an error)
+Every parser takes the :class:`~luanchuyen.records.columns.Column` it reads (to name it in an error)
 and a list where it appends :class:`Note` s (a date known only to the month, …). A cell that
 cannot be read raises an :class:`~luanchuyen.errors.InputError` with a stable code naming the
 column; an empty cell never reaches a parser (empty = unknown).
@@ -25,8 +25,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, Final, Literal
 
 from luanchuyen.errors import InputError
-from luanchuyen.io.columns import Column, enum_for, header_key
 from luanchuyen.models.enums import CodedEnum, DisciplineForm, DisciplineKind, Rating, fold
+from luanchuyen.records.columns import Column, enum_for, header_key
 
 __all__ = [
     "NOTE_CODES",
