@@ -63,3 +63,58 @@ def test_a_killed_worker_gives_coded_error_rows_not_a_traceback(
     assert len(errors) >= 1
     assert errors["error_code"].eq("engine_failure").all()
     assert list(frame["row"]) == list(range(6))
+
+
+PARENT = r"""
+import sys, psutil
+from datetime import date
+sys.path.insert(0, "tests")
+from factories import base_cadre, base_move
+from luanchuyen.batch import evaluate_many
+
+pairs = [(base_cadre(id=f"C{i}"), base_move()) for i in range(20000)]
+told = []
+
+def progress(done, total):
+    if not told:
+        told.append(1)
+        kids = [p.pid for p in psutil.Process().children(recursive=True)]
+        print(" ".join(map(str, kids)), flush=True)
+
+evaluate_many(pairs, as_of=date(2024, 6, 1), backend="reference", workers=2, progress=progress)
+print("finished", flush=True)
+"""
+
+
+def test_workers_leave_when_their_parent_is_killed() -> None:
+    """17.7: SIGKILL the parent mid-batch; every process it started is gone within seconds."""
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PARENT], cwd=root, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().split()
+        kids = [int(x) for x in line if x.isdigit()]
+        assert len(kids) >= 2, line  # the two workers (and loky's resource tracker)
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        alive = kids
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.2)
+            alive = [
+                k
+                for k in kids
+                if psutil.pid_exists(k) and psutil.Process(k).status() != psutil.STATUS_ZOMBIE
+            ]
+        assert alive == [], f"still alive after the parent was killed: {alive}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()

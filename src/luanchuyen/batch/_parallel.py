@@ -4,13 +4,17 @@ The pool is loky's ``ProcessPoolExecutor``: workers start by fork+exec (never a 
 of a process that may host threads), a killed worker breaks the pool with
 ``TerminatedWorkerError`` instead of the stdlib pool's occasional deadlock (2 runs in 8 of
 ``test_a_killed_worker_gives_coded_error_rows_not_a_traceback`` hung with the stdlib pool),
-and an idle worker exits after :data:`_IDLE_EXIT` seconds, so workers left by a parent that
-was killed do not stay.
+an idle worker exits after :data:`_IDLE_EXIT` seconds, and each worker watches its parent
+(:func:`_watch_parent`): when the parent is killed, its workers leave within a second instead of
+finishing work nobody will read.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
@@ -31,6 +35,23 @@ _IDLE_EXIT = 30.0  # seconds an idle worker waits for work before it exits
 
 
 _worker_rules: dict[tuple[str, ...], RuleSet] = {}
+_PARENT_POLL = 0.5  # seconds between two looks at the parent
+
+
+def _watch_parent(parent: int) -> None:
+    """Worker initializer: leave at once when the parent process is gone.
+
+    A worker whose parent was killed is re-parented; ``os.getppid()`` then differs from the
+    pid the parent passed in. (``PR_SET_PDEATHSIG`` would fire when the parent *thread* that
+    started the worker ends, which a pool's management thread does: polling is the safe way.)
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_POLL)
+        os._exit(1)  # nothing to flush: the results had no reader
+
+    threading.Thread(target=watch, name="luanchuyen-parent-watch", daemon=True).start()
 
 
 def _worker(
@@ -88,7 +109,12 @@ def _run_parallel(
     done = len(rows)
     from loky import ProcessPoolExecutor  # deferred: only a batch over workers needs it
 
-    with ProcessPoolExecutor(max_workers=workers, timeout=_IDLE_EXIT) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        timeout=_IDLE_EXIT,
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         futures: list[Future[tuple[pd.DataFrame, list[Row]]] | Exception] = []
         for chunk in chunks:
             try:
