@@ -267,3 +267,17 @@ def test_decision_shows_each_system_and_which_binds() -> None:
     unknown = {k: v for k, v in cadre.items() if k != "category"}
     d = lc.evaluate(unknown, _transfer(), as_of="01/03/2026")
     assert {s.system: s for s in d.systems}["nha_nuoc"].verdict.value == "unknown"
+
+
+def test_worked_example_09_needs_the_provinces_list_of_equivalent_posts() -> None:
+    """QĐ 368 leaves the detailed Group IV list to the province: unknown without it."""
+    (case,) = load_cases(ROOT / "examples" / "cases" / "09_2026_rotation_commune_key_post.yaml")
+    national = lc.evaluate(case.cadre, case.move, as_of=case.as_of, backend="reference")
+    assert national.verdict is lc.Verdict.UNKNOWN
+    assert "placement_equivalence" in national.settling_facts
+    province = RuleSet.from_paths(
+        [*(p.path for p in default_rules().packs), ROOT / "examples" / "province-overlay"]
+    )
+    with_list = lc.evaluate(case.cadre, case.move, as_of=case.as_of, rules=province)
+    assert with_list.verdict is lc.Verdict.ELIGIBLE
+    assert with_list.facts["target_relation"] == "equivalent"
