@@ -241,3 +241,28 @@ def test_the_notebook_builds_a_plan_from_the_bundled_sheets() -> None:
         c.source for c in nbformat.read(EXAMPLES / "notebook.ipynb", as_version=4).cells
     )
     assert "propose_plan(cadres, positions, as_of=AS_OF" in source and ".write(" in source
+
+
+def test_cli_plan_reads_a_database(tmp_path: Path) -> None:
+    """Issue 15: the plan reads the same inputs as batch, a database among them."""
+    import sqlite3
+
+    db = tmp_path / "can-bo.db"
+    with sqlite3.connect(db) as conn:
+        tables.read_table(EXAMPLES / "cadres.xlsx").to_sql("can_bo", conn, index=False)
+        tables.read_table(EXAMPLES / "positions.xlsx").to_sql("vi_tri", conn, index=False)
+    out = tmp_path / "ke-hoach.json"
+    result = runner.invoke(
+        app,
+        ["plan", "can_bo", "vi_tri", "--db", f"sqlite:///{db}", "--as-of", "2024-06-01",
+         "--rules", "chi-lang-2024", "--out", str(out), "--max-per-body", "1", "--time-limit", "10"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "8 vị trí được bố trí" in result.output
+    assert len(json.loads(out.read_text(encoding="utf-8"))["assignments"]) == 8
+    missing = runner.invoke(
+        app,
+        ["plan", "can_bo", "khong_co", "--db", f"sqlite:///{db}", "--as-of", "2024-06-01",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert missing.exit_code == 2 and "table_file" in missing.output

@@ -35,6 +35,23 @@ def _read(path: Path, key: str, sheet: str | None) -> Any:
     return out
 
 
+def _read_db(url: str, table: str) -> Any:
+    """A whole table of the database, row numbers 1-based (as ``batch --db`` reads it)."""
+    import pandas as pd
+
+    from luanchuyen.io.db import read_db
+
+    parts = list(read_db(url, table=table))
+    if not parts:
+        raise InputError(
+            "table_file",
+            f"Bảng «{table}» không có dòng nào",
+            f"Table «{table}» has no rows",
+            field=table,
+        )
+    return pd.concat(parts) if len(parts) > 1 else parts[0]
+
+
 def _homes(table: Any, column: str | None) -> dict[str, str]:
     """Cadre id → home commune, from one column of the cadre table (``--home-column``)."""
     if column is None:
@@ -61,8 +78,12 @@ def _homes(table: Any, column: str | None) -> dict[str, str]:
 
 @app.command()
 def plan(
-    cadres: Annotated[Path, typer.Argument(help="Bảng cán bộ (.xlsx, .csv hoặc .jsonl)")],
-    posts: Annotated[Path, typer.Argument(help="Bảng vị trí cần bố trí (.xlsx, .csv hoặc .jsonl)")],
+    cadres: Annotated[
+        str, typer.Argument(help="Bảng cán bộ (.xlsx, .csv, .jsonl; với --db: tên bảng)")
+    ],
+    posts: Annotated[
+        str, typer.Argument(help="Bảng vị trí cần bố trí (.xlsx, .csv, .jsonl; với --db: tên bảng)")
+    ],
     as_of: Annotated[str, typer.Option("--as-of", help="Ngày đánh giá YYYY-MM-DD hoặc dd/mm/yyyy")],
     out: Annotated[Path, typer.Option("--out", help="Tệp phương án .xlsx hoặc .json")],
     rules: Annotated[
@@ -110,6 +131,13 @@ def plan(
         str, typer.Option("--solver", help="Bộ giải: highs (mặc định) hoặc cp-sat")
     ] = "highs",
     sheet: Annotated[str | None, typer.Option("--sheet", help="Trang tính của bảng cán bộ")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Cơ sở dữ liệu (URL SQLAlchemy): CADRES và POSTS là tên bảng trong đó",
+        ),
+    ] = None,
 ) -> None:
     """Đề xuất phương án bố trí cán bộ / propose a rotation plan (CP-SAT)."""
     from luanchuyen.analysis.proposal import BoardConstraints, propose_plan
@@ -121,8 +149,11 @@ def plan(
         day = to_date(as_of, "--as-of")
         names, dirs = split_pack_args(rules)
         rs = RuleSet.load(*names, locality=locality, pack_dirs=dirs)
-        cadre_data = _read(cadres, "cadre", sheet)
-        post_data = _read(posts, "position", None)
+        if db is not None:
+            cadre_data, post_data = _read_db(db, cadres), _read_db(db, posts)
+        else:
+            cadre_data = _read(Path(cadres), "cadre", sheet)
+            post_data = _read(Path(posts), "position", None)
         board = BoardConstraints(
             non_local_secretary=home_column is not None,
             home_communes=_homes(cadre_data, home_column),
