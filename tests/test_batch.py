@@ -162,16 +162,16 @@ _BAD_KINDS: list[tuple[str, str, Any, str]] = [
 
 
 @pytest.mark.slow
-def test_ten_thousand_rows_with_five_percent_bad_rows(
+def test_two_thousand_rows_with_five_percent_bad_rows(
     ex: ModuleType, chi_lang: Any, tmp_path: Path
 ) -> None:
     base = tables.requests_frame(ex.plan_moves())
     base = base.loc[:, base.notna().any()]  # only the columns the example uses
-    n = 10_000
+    n = 2_000  # 100 bad rows of every kind in turn (10,000 rows took 71 s of the suite)
     big = pd.concat([base] * (n // len(base) + 1), ignore_index=True).iloc[:n].copy()
     big["Mã cán bộ"] = [f"CB{i:05d}" for i in range(n)]
     expected: dict[int, tuple[str, str]] = {}
-    for j, i in enumerate(range(7, n, 20)):  # 500 rows = 5 %
+    for j, i in enumerate(range(7, n, 20)):  # 5 %
         kind, column, value, code = _BAD_KINDS[j % len(_BAD_KINDS)]
         big.at[i, column] = value
         expected[i] = (code, kind)
