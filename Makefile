@@ -39,8 +39,10 @@ browser:
 	  echo 'installing Debian chromium for the page test'; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Two processes on the 2-core machines (pytest-xdist); a file's tests stay in one process, so a
+# module's server, database or browser is started once.
 pytest: $(STAMP) browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test: lint typecheck pytest
 

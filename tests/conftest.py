@@ -61,3 +61,9 @@ def _every_decision_matches_its_schema() -> Iterator[None]:
     finally:
         Decision.__init__ = original  # type: ignore[method-assign]
     assert not _FAILURES, "decisions that break the published schema:\n" + "\n".join(_FAILURES)
+
+
+@pytest.fixture
+def checked_decisions() -> set[bytes]:
+    """Digests of the decisions checked against the schema so far (for the guard test)."""
+    return _CHECKED
