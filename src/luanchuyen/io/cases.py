@@ -16,8 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from luanchuyen.errors import InputError, RuleFileError
-from luanchuyen.models import Cadre, Move
-from luanchuyen.models._types import VnDate
+from luanchuyen.models import Cadre, Move, VnDate
 from luanchuyen.models.validate import input_error_from
 from luanchuyen.ruleset.compile import check_pack_name
 from luanchuyen.ruleset.loader import MAX_FILE_BYTES, read_yaml

@@ -1,5 +1,6 @@
 """Input models: the cadre, the target position and the move (pydantic v2, frozen)."""
 
+from luanchuyen.models._types import VnDate
 from luanchuyen.models.cadre import (
     Cadre,
     CommitteeMembership,
@@ -60,4 +61,5 @@ __all__ = [
     "RotationRecord",
     "SoleCarerReason",
     "TitleCode",
+    "VnDate",
 ]
