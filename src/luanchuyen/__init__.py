@@ -42,6 +42,7 @@ __all__ = [
     "TitleCode",
     "Verdict",
     "__version__",
+    "candidates",
     "derive_facts",
     "evaluate",
     "evaluate_many",
@@ -79,6 +80,7 @@ _LAZY: dict[str, str] = {
     "remaining_service_months": "luanchuyen.retirement_law",
     "retirement": "luanchuyen.retirement_law",
     "RuleSet": "luanchuyen.ruleset.compile",
+    "candidates": "luanchuyen.analysis.candidates",
     "derive_facts": "luanchuyen.facts",
     "evaluate": "luanchuyen.evaluation",
     "load_rules": "luanchuyen.evaluation",
@@ -87,6 +89,7 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
+    from luanchuyen.analysis.candidates import candidates
     from luanchuyen.analysis.proposal import propose_plan
     from luanchuyen.batch import evaluate_many
     from luanchuyen.decision import CriterionResult, Decision

@@ -7,7 +7,7 @@ simply absent: conditions on it are *unknown*.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from luanchuyen.models.enums import (
@@ -20,10 +20,26 @@ from luanchuyen.models.enums import (
     TitleCode,
 )
 
-__all__ = ["CONTEXT_KEYS", "FACTS", "FactSpec", "FactType", "FactValue", "fact_spec"]
+__all__ = [
+    "CONTEXT_KEYS",
+    "FACTS",
+    "Dependency",
+    "FactSpec",
+    "FactType",
+    "FactValue",
+    "fact_spec",
+]
 
 FactType = Literal["int", "bool", "enum"]
 FactValue = int | bool | str
+#: What a fact is a function of, given one as-of date and one set of parameters:
+#: ``"move"`` the move's own fields alone (kind, dates, flags); ``"cadre"`` the cadre (and at
+#: most the move's own fields: the reference date is the move's decision date); ``"post"``
+#: the target post (and at most the move's own fields); ``"pair"`` both the cadre and the
+#: target post. A candidate search (:mod:`luanchuyen.analysis.candidates`), where every
+#: pair shares the move's own fields, derives ``cadre`` facts once per cadre, ``post`` facts
+#: once per post and only ``pair`` facts per (cadre, post).
+Dependency = Literal["move", "cadre", "post", "pair"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +53,7 @@ class FactSpec:
     unit: str | None = None
     values: tuple[str, ...] = ()
     topic: str = "general"
+    depends: Dependency = "cadre"
 
 
 def _codes(
@@ -150,8 +167,32 @@ _SPECS: tuple[FactSpec, ...] = (
     FactSpec("vc_secondment_child_ban", "bool", "Luật Viên chức cấm biệt phái nữ nuôi con dưới 36 tháng (theo tham số; chưa rõ khi chưa kiểm chứng)", "The public-employee law bars seconding a woman with a child under 36 months (parameter)", topic="state"),
 )  # fmt: skip
 
+#: The dependency class of every fact that is not a function of the cadre alone (see
+#: :data:`Dependency`); ``tests/test_candidates_registry.py`` checks it on derived facts.
+_DEPENDS: Final[dict[str, Dependency]] = {
+    **dict.fromkeys(
+        ("move_kind", "special_case_requested", "policy_case", "re_election",
+         "planned_duration_months", "planned_duration_extra_days",
+         "requires_civil_service_intake", "job_position_fit", "sending_unit_assessed"),
+        "move",
+    ),
+    **dict.fromkeys(
+        ("target_level", "target_title_code", "target_is_key_commune_post", "target_is_elected",
+         "target_vacant", "target_created_for_move", "target_on_post_change_list",
+         "target_requires_degree", "target_requires_political_theory"),
+        "post",
+    ),
+    **dict.fromkeys(
+        ("level_direction", "target_relation", "degree_gap", "political_theory_gap",
+         "allowance_gap", "cross_unit", "planned_for_target"),
+        "pair",
+    ),
+}  # fmt: skip
+
 #: Every fact a rule may use, by name.
-FACTS: Final[dict[str, FactSpec]] = {spec.name: spec for spec in _SPECS}
+FACTS: Final[dict[str, FactSpec]] = {
+    spec.name: replace(spec, depends=_DEPENDS.get(spec.name, "cadre")) for spec in _SPECS
+}
 
 
 def fact_spec(name: str) -> FactSpec | None:

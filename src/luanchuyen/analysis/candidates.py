@@ -1,0 +1,707 @@
+"""Candidate search: every cadre × every open post for one as-of date, rule set and move kind.
+
+:func:`candidates` evaluates the whole cross product without building one pair of models
+per (cadre, post). It splits the work by what each fact is a function of — the
+:data:`~luanchuyen.facts.registry.Dependency` of every fact in the registry, the one place
+that says it:
+
+1. **cadre facts** (and the move's own fields, which every pair shares) are derived once per
+   cadre, **post facts** once per post, both by
+   :func:`~luanchuyen.facts.columnar.derive_columns` (the columnar derivation tested equal to
+   ``derive_facts``);
+2. the rules are split the same way: a rule whose facts are all cadre-side is evaluated once
+   per cadre, a rule whose facts are all post-side once per post (vector backend), and only
+   the *pair* rules need the pairs;
+3. the pair rules read few distinct things: each cadre is reduced to its *pair signature* —
+   the values of the cadre-side facts the pair rules read, plus every field of the cadre the
+   pair facts read (current post level, title, rank, allowance and unit, degree, political
+   theory, planning entries) — and each post likewise. The pair facts and the pair rules are
+   derived and evaluated once per (cadre signature × post signature), on one representative
+   cadre and post of each, by the same ``derive_columns`` and vector backend;
+4. the verdict of a pair combines the three parts by broadcasting (a blocking failure
+   anywhere → not eligible; else a review → needs review; else an unknown blocking rule →
+   unknown; else eligible: :meth:`~luanchuyen.engine.vector.StateColumns.verdicts`), in
+   chunks of cadres so that memory stays bounded (one ``int8`` per pair is kept).
+
+Pairs the columnar derivation leaves to the row path (its ``fallback``: a birth after the
+as-of date, integers beyond 64 bits…) are evaluated one by one with the reference backend,
+which also gives their exact error. ``tests/test_candidates.py`` checks every pair's verdict
+against the reference backend.
+
+The result, :class:`CandidateSearch`, keeps the verdict code matrix, the eligible and
+needs-review pairs as a sparse list, each post's candidates in the order of
+:func:`luanchuyen.ranking.rank_candidates`, and gives any pair's full
+:class:`~luanchuyen.decision.Decision` on demand (:meth:`CandidateSearch.decision`, which is
+:func:`luanchuyen.evaluate` on that pair). Large results go to Arrow or Parquet
+(:meth:`CandidateSearch.to_arrow`, :meth:`CandidateSearch.write_parquet`, pyarrow from the
+``analysis`` extra); a pandas frame is built only of what is asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from luanchuyen.batch import VERDICT_ORDER
+from luanchuyen.dates import to_date
+from luanchuyen.decision import Outcome, Verdict
+from luanchuyen.engine.vector import OUTCOME_CODES, VERDICT_CODES, StateColumns, VectorBackend
+from luanchuyen.errors import InputError
+from luanchuyen.evaluation import decide, default_rules, evaluate, get_backend, prepare
+from luanchuyen.facts.columnar import ColumnarFacts, derive_columns
+from luanchuyen.facts.registry import FACTS
+from luanchuyen.models import Cadre, Move, Position
+from luanchuyen.models.validate import validate_model
+from luanchuyen.ruleset.compile import CompiledRule, CompiledRules, RuleSet
+from luanchuyen.ruleset.conditions import facts_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from luanchuyen.decision import Decision
+    from luanchuyen.engine.base import Backend
+    from luanchuyen.evaluation import BackendName
+
+__all__ = ["CODES", "CandidateSearch", "candidates"]
+
+Bools: TypeAlias = npt.NDArray[np.bool_]
+Ints: TypeAlias = npt.NDArray[np.int64]
+Codes: TypeAlias = npt.NDArray[np.int8]
+_Side: TypeAlias = Literal["cadre", "post", "pair"]
+
+#: The verdict codes of :attr:`CandidateSearch.verdicts`: the vector backend's verdict
+#: codes (0 eligible, 1 not eligible, 2 needs review, 3 unknown), then 4 for a pair whose
+#: input is refused (a bad cadre or post record: :attr:`CandidateSearch.errors`).
+CODES: Final[tuple[str, ...]] = (*(v.value for v in VERDICT_CODES), "error")
+ELIGIBLE, NOT_ELIGIBLE, NEEDS_REVIEW, UNKNOWN, ERROR = range(5)
+_PASS: Final = OUTCOME_CODES.index(Outcome.PASS)
+_UNKNOWN: Final = OUTCOME_CODES.index(Outcome.UNKNOWN)
+#: Cadres whose pairs are combined at a time: bounds the temporary arrays to a few MiB.
+_CHUNK_PAIRS: Final = 1 << 20
+#: (cadre signature × post signature) rows derived at a time.
+_COMBO_CHUNK: Final = 1 << 15
+_ENGINE: Final = VectorBackend()
+_NO_INT: Final = np.iinfo(np.int64).min
+_RANKED_VERDICTS: Final = ("eligible", "needs_review")
+
+
+# --------------------------------------------------------------------------- rule sides
+
+
+def _side(rule: CompiledRule) -> _Side:
+    """Which part of a pair a rule reads: cadre-side only, post-side only, or both."""
+    sides = {FACTS[f].depends if f in FACTS else "pair" for f in rule.facts}
+    if "pair" in sides or {"cadre", "post"} <= sides:
+        return "pair"
+    return "post" if "post" in sides else "cadre"
+
+
+def _subset(compiled: CompiledRules, rules: Sequence[CompiledRule], side: str) -> CompiledRules:
+    return replace(compiled, rules=tuple(rules), signature=f"{compiled.signature}#{side}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Flags:
+    """Per row of one part: the verdict inputs and the priority rules passed."""
+
+    block: Bools
+    review: Bools
+    unknown: Bools
+    priority: Bools  # rows × priority rules of the part
+
+    @classmethod
+    def of(cls, states: StateColumns) -> _Flags:
+        out = states.outcomes()
+        is_block = np.array([e == "block" for e in states.effects], np.bool_)
+        is_prio = np.array([e == "priority" for e in states.effects], np.bool_)
+        return cls(
+            block=np.asarray(states.applied_effect_is("block", out).any(axis=1), np.bool_),
+            review=np.asarray(states.applied_effect_is("review", out).any(axis=1), np.bool_),
+            unknown=np.asarray(((out == _UNKNOWN) & is_block).any(axis=1), np.bool_),
+            priority=np.asarray((out == _PASS)[:, is_prio], np.bool_),
+        )
+
+    @classmethod
+    def empty(cls, n: int) -> _Flags:
+        no = np.zeros(n, np.bool_)
+        return cls(no, no, no, np.zeros((n, 0), np.bool_))
+
+
+def _evaluate(compiled: CompiledRules, rules: Sequence[CompiledRule], side: str,
+              facts: ColumnarFacts) -> _Flags:  # fmt: skip
+    if not rules:
+        return _Flags.empty(facts.n)
+    return _Flags.of(_ENGINE.columns(_subset(compiled, rules, side), facts))
+
+
+def _patterns(matrix: Bools) -> tuple[Ints, list[tuple[int, ...]]]:
+    """Per row the index of its distinct pattern of set columns, and the patterns."""
+    n, r = matrix.shape
+    if r == 0 or n == 0:
+        return np.zeros(n, np.int64), [()]
+    packed = np.ascontiguousarray(np.packbits(matrix, axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    shared = [tuple(np.flatnonzero(matrix[i]).tolist()) for i in first.tolist()]
+    return inverse.reshape(-1).astype(np.int64), shared
+
+
+# --------------------------------------------------------------------------- pair rules
+
+_Decoder: TypeAlias = dict[int, Any]
+_BLOCK_BIT, _REVIEW_BIT, _UNKNOWN_BIT, _PRIO_BIT = 1, 2, 4, 8
+#: The verdict of a pair from its bits (block 1, review 2, unknown blocking rule 4): the
+#: order of :meth:`~luanchuyen.engine.vector.StateColumns.verdicts`.
+_VERDICT_OF_BITS: Final = np.array(
+    [ELIGIBLE, NOT_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, UNKNOWN, NOT_ELIGIBLE, NEEDS_REVIEW,
+     NOT_ELIGIBLE], np.int8
+)  # fmt: skip
+
+
+def _bits(flags: _Flags) -> npt.NDArray[np.uint8]:
+    out = flags.block.astype(np.uint8) * _BLOCK_BIT
+    out |= flags.review.astype(np.uint8) * _REVIEW_BIT
+    out |= flags.unknown.astype(np.uint8) * _UNKNOWN_BIT
+    return out
+
+
+def _encode(cf: ColumnarFacts, name: str, dec: _Decoder | None = None) -> tuple[Ints, _Decoder]:
+    """One fact column as integer codes, and code → the Python value (``None`` absent).
+
+    ``dec`` continues the numbering of an earlier call (the chunks of one column)."""
+    back: _Decoder = {-1: None} if dec is None else dec
+    if name in cf.enums:
+        labels = {v: k for k, v in back.items()}
+        col = cf.enums[name]
+        for v in dict.fromkeys(col):
+            if v not in labels:
+                labels[v] = len(labels) - 1
+                back[labels[v]] = v
+        return np.fromiter(map(labels.__getitem__, col), np.int64, len(col)), back
+    if name in cf.ints:
+        values, present = cf.ints[name]
+        codes = np.where(present, values, _NO_INT)
+        return codes, {_NO_INT: None, **{int(v): int(v) for v in np.unique(codes[present])}}
+    if name in cf.bools:
+        flags, known = cf.bools[name]
+        return np.where(known, flags.astype(np.int64), -1), {-1: None, 0: False, 1: True}
+    return np.full(cf.n, -1, np.int64), back  # a fact no column holds: absent everywhere
+
+
+def _distinct(
+    side: Sequence[tuple[str, Ints, _Decoder]], n: int
+) -> tuple[Ints, dict[str, list[Any]], int]:
+    """Per row the index of its distinct combination of values, the combinations, their number."""
+    if not side:
+        return np.zeros(n, np.int64), {}, 1
+    stack = np.stack([codes for _, codes, _ in side], axis=1)
+    uniq, inv = np.unique(stack, axis=0, return_inverse=True)
+    values = {f: [dec[int(v)] for v in uniq[:, k].tolist()] for k, (f, _, dec) in enumerate(side)}
+    return inv.reshape(-1).astype(np.int64), values, len(uniq)
+
+
+@dataclass(frozen=True, slots=True)
+class _PairRule:
+    """One pair rule, evaluated once per distinct (cadre values, post values, pair values):
+    ``table`` holds the bits of each combination, ``uc``/``up``/``ux`` each cadre's, post's
+    and (cadre key × post key) combination's index."""
+
+    rule: CompiledRule
+    table: npt.NDArray[np.uint8]  # U × V × W, flattened
+    uc: Ints
+    up: Ints
+    ux: Ints
+    vw: int
+    w: int
+
+    @classmethod
+    def build(cls, compiled: CompiledRules, rule: CompiledRule,
+              c_side: Sequence[tuple[str, Ints, _Decoder]],
+              p_side: Sequence[tuple[str, Ints, _Decoder]],
+              x_side: Sequence[tuple[str, Ints, _Decoder]], n_c: int, n_p: int,
+              n_x: int) -> _PairRule:  # fmt: skip
+        uc, cv, u = _distinct(c_side, n_c)
+        up, pv, v = _distinct(p_side, n_p)
+        ux, xv, w = _distinct(x_side, n_x)
+        grid = np.indices((u, v, w)).reshape(3, -1)
+        table: dict[str, list[Any]] = {}
+        for values, idx in ((cv, grid[0]), (pv, grid[1]), (xv, grid[2])):
+            for f, col in values.items():
+                table[f] = [col[k] for k in idx.tolist()]
+        states = _ENGINE.columns(_subset(compiled, [rule], f"pair:{rule.id}"), table)
+        flags = _Flags.of(states)
+        bits = _bits(flags)
+        if rule.effect == "priority":
+            bits |= flags.priority[:, 0].astype(np.uint8) * _PRIO_BIT
+        return cls(rule, bits, uc, up, ux, v * w, w)
+
+    def gather(self, lo: int, hi: int, combo: Ints) -> npt.NDArray[np.uint8]:
+        """The bits of the pairs of cadres ``lo:hi`` × every post."""
+        flat = self.uc[lo:hi, None] * self.vw + self.up[None, :] * self.w + self.ux[combo]
+        out: npt.NDArray[np.uint8] = self.table[flat]
+        return out
+
+    def pick(self, rows: Ints, cols: Ints, combo: Ints) -> npt.NDArray[np.uint8]:
+        """The bits of the pairs (rows[k], cols[k])."""
+        out: npt.NDArray[np.uint8] = self.table[
+            self.uc[rows] * self.vw + self.up[cols] * self.w + self.ux[combo]
+        ]
+        return out
+
+
+# --------------------------------------------------------------------------- signatures
+
+
+def _body(body: str | None, shared: frozenset[str]) -> str | None:
+    """A unit name as ``cross_unit`` compares it: only whether it matches the other side."""
+    if not body:
+        return None
+    folded = body.casefold()
+    return folded if folded in shared else "\x00other"
+
+
+def _cadre_key(c: Cadre, bodies: frozenset[str]) -> tuple[Any, ...]:
+    """Every field of a cadre that a pair fact reads (see ``facts/posts.py``, planning)."""
+    cur = c.current_post
+    post = None
+    if cur is not None:
+        post = (cur.level, cur.title_code, cur.rank, cur.allowance, _body(cur.body, bodies))
+    plan = None
+    if c.planning is not None:
+        plan = tuple((e.status, e.level, e.title_code) for e in c.planning)
+    return (post, c.degree, c.political_theory, plan)
+
+
+def _post_key(p: Position, bodies: frozenset[str]) -> tuple[Any, ...]:
+    """Every field of a target post that a pair fact reads."""
+    return (p.level, p.title_code, p.rank, p.allowance, _body(p.body, bodies),
+            p.required_degree, p.required_political_theory)  # fmt: skip
+
+
+def _signatures(keys: Sequence[tuple[Any, ...]], eligible: Bools) -> tuple[Ints, list[int]]:
+    """Per row its signature number, and one representative row per signature.
+
+    A representative is a row with ``eligible`` set when the signature has one."""
+    index: dict[tuple[Any, ...], int] = {}
+    reps: list[int] = []
+    ids = np.empty(len(keys), np.int64)
+    for i, key in enumerate(keys):
+        k = index.get(key)
+        if k is None:
+            k = index[key] = len(reps)
+            reps.append(i)
+        elif not eligible[reps[k]] and eligible[i]:
+            reps[k] = i
+        ids[i] = k
+    return ids, reps
+
+
+# --------------------------------------------------------------------------- the result
+
+
+@dataclass(frozen=True)
+class CandidateSearch:
+    """The verdict of every (cadre, post) pair of a search, and what to rank and explain.
+
+    Attributes:
+        as_of: the evaluation date.
+        kind: the move kind of every pair.
+        cadre_ids: the cadre ids, in input order (the matrix rows).
+        post_ids: the post ids (the matrix columns; the title when a post has no id).
+        verdicts: ``int8`` (cadres × posts), codes into :data:`CODES`.
+        pair_cadre, pair_post, pair_verdict: the eligible and needs-review pairs (the
+            sparse list), in row-major order.
+        pair_priority: per listed pair, the number of distinct priority grounds met (the
+            ranking's ``priority_count``).
+        remaining_service_months: per cadre (``-1`` entries of ``remaining_known`` unknown).
+        errors: the refused records: ``("cadre", i)`` or ``("post", j)`` → the InputError.
+        fallback_pairs: the pairs evaluated one by one (the columnar path left them).
+    """
+
+    as_of: date
+    kind: str
+    cadre_ids: tuple[str | None, ...]
+    post_ids: tuple[str, ...]
+    verdicts: Codes
+    pair_cadre: Ints
+    pair_post: Ints
+    pair_verdict: Codes
+    pair_priority: Ints
+    remaining_service_months: Ints
+    remaining_known: Bools
+    errors: Mapping[tuple[str, int], InputError]
+    fallback_pairs: int
+    _cadres: Sequence[Cadre | None] = field(repr=False)
+    _moves: Sequence[Move | None] = field(repr=False)
+    _rules: RuleSet = field(repr=False)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(cadres, posts)."""
+        return (len(self.cadre_ids), len(self.post_ids))
+
+    def counts(self) -> dict[str, int]:
+        """Pairs by verdict, in :data:`luanchuyen.batch.VERDICT_ORDER`."""
+        found = np.bincount(self.verdicts.ravel(), minlength=len(CODES)).tolist()
+        return {v: int(found[CODES.index(v)]) for v in VERDICT_ORDER}
+
+    def _post(self, post: int | str) -> int:
+        if isinstance(post, int):
+            return post
+        try:
+            return self.post_ids.index(post)
+        except ValueError:
+            raise KeyError(post) from None
+
+    def ranked(self, post: int | str, verdicts: Sequence[str] = _RANKED_VERDICTS) -> list[int]:
+        """The cadres (row numbers) with one of ``verdicts`` for ``post``, best first.
+
+        The order of :func:`luanchuyen.ranking.rank_candidates`: verdict, then the number of
+        distinct priority grounds (more first), remaining service (more first, unknown
+        last), the cadre id, the input order. ``verdicts`` may name only eligible and
+        needs-review pairs (the listed ones)."""
+        if not set(verdicts) <= set(_RANKED_VERDICTS):
+            raise ValueError(f"ranked() lists {_RANKED_VERDICTS}, not {tuple(verdicts)}")
+        j = self._post(post)
+        wanted = [CODES.index(v) for v in verdicts]
+        sel = np.flatnonzero((self.pair_post == j) & np.isin(self.pair_verdict, wanted))
+        rows = self.pair_cadre[sel]
+        order_of = {CODES.index(v): VERDICT_ORDER.index(v) for v in CODES}
+        vrank = np.array([order_of[int(v)] for v in self.pair_verdict[sel].tolist()], np.int64)
+        remaining = np.where(self.remaining_known[rows], self.remaining_service_months[rows],
+                             -(10**6))  # fmt: skip
+        names = [str(self.cadre_ids[i] or "") for i in rows.tolist()]
+        by_name = {s: k for k, s in enumerate(sorted(set(names)))}
+        name_rank = np.array([by_name[s] for s in names], np.int64)
+        keys = (rows, name_rank, -remaining, -self.pair_priority[sel], vrank)
+        order = np.lexsort(keys)
+        return [int(i) for i in rows[order].tolist()]
+
+    def move(self, post: int | str) -> Move:
+        """The move of every pair with ``post`` (the kind, the template fields, the post)."""
+        m = self._moves[self._post(post)]
+        if m is None:
+            raise self.errors[("post", self._post(post))]
+        return m
+
+    def decision(
+        self, cadre: int, post: int | str, *, backend: BackendName | Backend = "durable"
+    ) -> Decision:
+        """The full :class:`Decision` of one pair: :func:`luanchuyen.evaluate` on it.
+
+        Raises:
+            InputError: the pair's cadre or post record is refused (its exact error).
+        """
+        c = self._cadres[cadre]
+        if c is None:
+            raise self.errors[("cadre", cadre)]
+        return evaluate(c, self.move(post), as_of=self.as_of, rules=self._rules, backend=backend)
+
+    def ranked_frame(self, post: int | str) -> pd.DataFrame:
+        """The ranking of ``post``'s eligible and needs-review candidates with every column
+        of :func:`luanchuyen.ranking.rank_candidates` (explanations included), built only
+        for those candidates."""
+        from luanchuyen.batch import evaluate_many
+        from luanchuyen.ranking import rank_candidates
+
+        rows = self.ranked(post)
+        m = self.move(post)
+        pairs = [(self._cadres[i], m) for i in rows]
+        frame = evaluate_many(pairs, as_of=self.as_of, rules=self._rules)
+        ranked = rank_candidates(frame)
+        ranked["row"] = [rows[int(r)] for r in ranked["row"]]
+        return ranked.rename(columns={"row": "cadre_row"})
+
+    def to_arrow(self, *, every_pair: bool = False) -> pa.Table:
+        """The listed pairs (or, with ``every_pair``, every pair) as an Arrow table:
+        ``cadre``, ``post`` (row numbers), ``cadre_id``, ``post_id``, ``verdict`` (a
+        dictionary column of :data:`CODES`) and, for listed pairs, ``priority_count``."""
+        import pyarrow as pa
+
+        if every_pair:
+            n_c, n_p = self.shape
+            cadre = np.repeat(np.arange(n_c, dtype=np.int64), n_p)
+            post = np.tile(np.arange(n_p, dtype=np.int64), n_c)
+            codes = self.verdicts.ravel()
+        else:
+            cadre, post, codes = self.pair_cadre, self.pair_post, self.pair_verdict
+        columns: dict[str, Any] = {
+            "cadre": pa.array(cadre),
+            "post": pa.array(post),
+            "cadre_id": pa.DictionaryArray.from_arrays(
+                pa.array(cadre.astype(np.int32)), pa.array(list(self.cadre_ids), pa.string())
+            ),
+            "post_id": pa.DictionaryArray.from_arrays(
+                pa.array(post.astype(np.int32)), pa.array(list(self.post_ids), pa.string())
+            ),
+            "verdict": pa.DictionaryArray.from_arrays(
+                pa.array(codes.astype(np.int8)), pa.array(list(CODES))
+            ),
+        }
+        if not every_pair:
+            columns["priority_count"] = pa.array(self.pair_priority)
+        return pa.table(columns)
+
+    def write_parquet(self, path: str | os.PathLike[str], *, every_pair: bool = False) -> None:
+        """Write :meth:`to_arrow` to a Parquet file, never half-written under ``path``."""
+        import pyarrow.parquet as pq
+
+        target = Path(path)
+        folder = target.resolve().parent
+        fd, tmp = tempfile.mkstemp(prefix=".candidates-", suffix=".parquet", dir=folder)
+        os.close(fd)
+        try:
+            pq.write_table(self.to_arrow(every_pair=every_pair), tmp)
+            Path(tmp).replace(target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def frame(self, verdicts: Sequence[str] = _RANKED_VERDICTS) -> pd.DataFrame:
+        """A pandas frame of the pairs with one of ``verdicts`` only (any of :data:`CODES`)."""
+        import pandas as pd
+
+        wanted = [CODES.index(v) for v in verdicts]
+        rows, cols = np.nonzero(np.isin(self.verdicts, wanted))
+        return pd.DataFrame(
+            {
+                "cadre": rows,
+                "post": cols,
+                "cadre_id": [self.cadre_ids[i] for i in rows.tolist()],
+                "post_id": [self.post_ids[j] for j in cols.tolist()],
+                "verdict": [CODES[v] for v in self.verdicts[rows, cols].tolist()],
+            }
+        )
+
+
+# --------------------------------------------------------------------------- the search
+
+
+def _validate(values: Sequence[Any], cls: type[Any], prefix: str,
+              errors: dict[tuple[str, int], InputError], side: str) -> list[Any]:  # fmt: skip
+    out: list[Any] = []
+    for i, value in enumerate(values):
+        try:
+            out.append(validate_model(cls, value, prefix))
+        except InputError as exc:
+            errors[(side, i)] = exc
+            out.append(None)
+    return out
+
+
+def _row_verdict(d: Decision) -> int:
+    return VERDICT_CODES.index(Verdict(d.verdict))
+
+
+def candidates(
+    cadres: Sequence[Cadre | Mapping[str, Any]],
+    posts: Sequence[Position | Mapping[str, Any]],
+    *,
+    as_of: date | str,
+    rules: RuleSet | None = None,
+    kind: str = "luan_chuyen",
+    move: Mapping[str, Any] | None = None,
+) -> CandidateSearch:
+    """Evaluate every cadre against every post for one move kind on ``as_of``.
+
+    Args:
+        cadres: cadre models or mappings (a bad record makes its row ``error``).
+        posts: target positions, models or mappings (a bad one makes its column ``error``).
+        as_of: the evaluation date; it selects the rules in force.
+        rules: a :class:`RuleSet` (default: the national packs).
+        kind: the move kind of every pair (``luan_chuyen``, ``dieu_dong``…).
+        move: the other move fields shared by every pair (``decision_date``,
+            ``planned_start``, ``special_case_requested``…), as for
+            :func:`luanchuyen.batch.cross`.
+
+    Returns:
+        A :class:`CandidateSearch`: verdict codes of every pair, the eligible and
+        needs-review pairs, rankings and decisions on demand.
+
+    Raises:
+        InputError: a bad ``as_of``, no rule in force, or move fields that are refused for
+            every post (the error of the first post).
+    """
+    day = to_date(as_of, "as_of")
+    ruleset = rules or default_rules()
+    compiled = ruleset.compiled(day)
+    errors: dict[tuple[str, int], InputError] = {}
+    cadre_list = list(cadres)
+    good_c = _validate(cadre_list, Cadre, "cadre", errors, "cadre")
+    post_list = _validate(list(posts), Position, "move.target", errors, "post")
+    extra = dict(move or {})
+    moves: list[Move | None] = [None] * len(post_list)
+    for j, p in enumerate(post_list):
+        if p is None:
+            continue
+        try:
+            moves[j] = validate_model(Move, {**extra, "kind": kind, "target": p}, "move")
+        except InputError as exc:
+            errors[("post", j)] = exc
+    if post_list and all(m is None for m in moves) and ("post", 0) in errors:
+        raise errors[("post", 0)]
+    gc = np.array([i for i, c in enumerate(good_c) if c is not None], np.int64)
+    gp = np.array([j for j, m in enumerate(moves) if m is not None], np.int64)
+    n_c, n_p = len(good_c), len(moves)
+    verdicts = np.full((n_c, n_p), ERROR, np.int8)
+    remaining = np.zeros(n_c, np.int64)
+    remaining_known = np.zeros(n_c, np.bool_)
+    kind_value = moves[int(gp[0])].kind.value if len(gp) else kind  # type: ignore[union-attr]
+    ids = tuple(c.id if c is not None else None for c in good_c)
+    titles = tuple((p.id or p.title) if p is not None else "" for p in post_list)
+    empty = np.zeros(0, np.int64)
+
+    def result(pc: Ints, pp: Ints, pv: Codes, prio: Ints, fallback: int) -> CandidateSearch:
+        return CandidateSearch(
+            as_of=day, kind=kind_value, cadre_ids=ids, post_ids=titles, verdicts=verdicts,
+            pair_cadre=pc, pair_post=pp, pair_verdict=pv, pair_priority=prio,
+            remaining_service_months=remaining, remaining_known=remaining_known,
+            errors=errors, fallback_pairs=fallback, _cadres=good_c, _moves=moves,
+            _rules=ruleset,
+        )  # fmt: skip
+
+    if not len(gc) or not len(gp):
+        return result(empty, empty, np.zeros(0, np.int8), empty, 0)
+    if not compiled.rules:  # the exact error of a single evaluation (no regime)
+        prepare(good_c[int(gc[0])] or {}, moves[int(gp[0])] or {}, as_of=day, rules=ruleset)
+    params = compiled.params
+    cads: list[Cadre] = [good_c[i] for i in gc.tolist()]
+    mvs: list[Move] = [moves[j] for j in gp.tolist()]
+
+    # 1. cadre-side and post-side facts, once each
+    cf_c = derive_columns([(c, mvs[0]) for c in cads], day, params)
+    c_fallback = cf_c.fallback
+    usable = np.flatnonzero(~c_fallback)
+    rep_cadre = cads[int(usable[0])] if len(usable) else cads[0]
+    cf_p = derive_columns([(rep_cadre, m) for m in mvs], day, params)
+    values, present = cf_c.ints["remaining_service_months"]
+    remaining[gc] = values
+    remaining_known[gc] = present & ~c_fallback
+
+    # 2. the rules by side
+    sides: dict[str, list[CompiledRule]] = {"cadre": [], "post": [], "pair": []}
+    for rule in compiled.rules:
+        sides[_side(rule)].append(rule)
+    fc = _evaluate(compiled, sides["cadre"], "cadre", cf_c)
+    fp = _evaluate(compiled, sides["post"], "post", cf_p)
+
+    # 3. the pair facts, once per (cadre pair key × post pair key): the keys hold every field
+    #    of the cadre and of the post that a pair fact reads
+    c_bodies = frozenset(c.current_post.body.casefold() for c in cads
+                         if c.current_post is not None and c.current_post.body)  # fmt: skip
+    p_bodies = frozenset(m.target.body.casefold() for m in mvs if m.target.body)
+    sc, c_reps = _signatures([_cadre_key(c, p_bodies) for c in cads], ~c_fallback)
+    sp, p_reps = _signatures([_post_key(m.target, c_bodies) for m in mvs],
+                             np.ones(len(mvs), np.bool_))  # fmt: skip
+    kc, kp = len(c_reps), len(p_reps)
+    x_names = sorted({f for r in sides["pair"] for f in r.facts
+                      if f in FACTS and FACTS[f].depends == "pair"})  # fmt: skip
+    x_cols: dict[str, list[Ints]] = {f: [] for f in x_names}
+    x_dec: dict[str, _Decoder] = {}
+    fb: list[Bools] = []
+    if sides["pair"]:
+        combos = [(a, b) for a in c_reps for b in p_reps]
+        for start in range(0, len(combos), _COMBO_CHUNK):
+            some = combos[start : start + _COMBO_CHUNK]
+            cf_x = derive_columns([(cads[a], mvs[b]) for a, b in some], day, params)
+            for f in x_names:
+                codes, x_dec[f] = _encode(cf_x, f, x_dec.get(f))
+                x_cols[f].append(codes)
+            fb.append(cf_x.fallback)
+    x_fallback = (np.concatenate(fb) if fb else np.zeros(kc * kp, np.bool_)).reshape(kc, kp)
+    x_codes = {f: np.concatenate(v) for f, v in x_cols.items()}
+
+    # 4. each pair rule once per distinct combination of what it reads
+    c_enc = {f: _encode(cf_c, f) for f in FACTS}
+    p_enc = {f: _encode(cf_p, f) for f in FACTS}
+    tables: list[_PairRule] = []
+    for rule in sides["pair"]:
+        names = sorted(f for f in rule.facts if f in FACTS)
+        c_side = [(f, *c_enc[f]) for f in names if FACTS[f].depends in ("cadre", "move")]
+        p_side = [(f, *p_enc[f]) for f in names if FACTS[f].depends == "post"]
+        x_side = [(f, x_codes[f], x_dec[f]) for f in names if FACTS[f].depends == "pair"]
+        tables.append(_PairRule.build(compiled, rule, c_side, p_side, x_side, len(cads),
+                                      len(mvs), kc * kp))  # fmt: skip
+
+    # 5. the verdict of every pair, in chunks of cadres
+    bc = _bits(fc)
+    bp = _bits(fp)
+    step = max(1, _CHUNK_PAIRS // len(mvs))
+    sub = np.empty((len(cads), len(mvs)), np.int8)
+    fallback_rows: list[Ints] = []
+    fallback_cols: list[Ints] = []
+    for lo in range(0, len(cads), step):
+        hi = min(len(cads), lo + step)
+        grid = np.ix_(sc[lo:hi], sp)
+        combo = sc[lo:hi, None] * kp + sp[None, :]
+        bits = bc[lo:hi, None] | bp[None, :]
+        for t in tables:
+            bits |= t.gather(lo, hi, combo)
+        sub[lo:hi] = _VERDICT_OF_BITS[bits & 7]
+        r, col = np.nonzero(c_fallback[lo:hi, None] | x_fallback[grid])
+        fallback_rows.append(r + lo)
+        fallback_cols.append(col)
+    f_rows = np.concatenate(fallback_rows)
+    f_cols = np.concatenate(fallback_cols)
+
+    # priority grounds of the cadre and post parts' patterns
+    tests = {r.id: frozenset(facts_of(r.test)) for r in compiled.rules}
+    prio_ids = [[r.id for r in sides[s] if r.effect == "priority"] for s in ("cadre", "post")]
+    pc_id, pc_pat = _patterns(fc.priority)
+    pp_id, pp_pat = _patterns(fp.priority)
+    prio_pair = [t for t in tables if t.rule.effect == "priority"]
+
+    # 6. the pairs the columnar path left: one by one, with their exact result
+    engine = get_backend("reference")
+    fb_priority: dict[tuple[int, int], int] = {}
+    for i, j in zip(f_rows.tolist(), f_cols.tolist(), strict=True):
+        ci, pj = int(gc[i]), int(gp[j])
+        try:
+            c, m, d0, comp, derived = prepare(cads[i], mvs[j], as_of=day, rules=ruleset)
+        except InputError:
+            sub[i, j] = ERROR
+            continue
+        d = decide(comp, engine.states(comp, derived.facts), derived, c, m, d0, engine.name)
+        sub[i, j] = _row_verdict(d)
+        met = [
+            x.rule_id for x in d.criteria if x.effect == "priority" and x.outcome == Outcome.PASS
+        ]
+        fb_priority[(ci, pj)] = len(set().union(*(tests[r] for r in met)))
+        if (months := derived.facts.get("remaining_service_months")) is not None:
+            remaining[ci], remaining_known[ci] = int(months), True
+    verdicts[np.ix_(gc, gp)] = sub
+
+    # 7. the sparse list, with each listed pair's priority count
+    li, lj = np.nonzero((sub == ELIGIBLE) | (sub == NEEDS_REVIEW))
+    n_pp, n_x = len(pp_pat), 1 << len(prio_pair)
+    mask = np.zeros(len(li), np.int64)
+    for k, t in enumerate(prio_pair):
+        passed = (t.pick(li, lj, sc[li] * kp + sp[lj]) & _PRIO_BIT) > 0
+        mask |= passed.astype(np.int64) << k
+    key = (pc_id[li] * n_pp + pp_id[lj]) * n_x + mask
+    uniq, inv = np.unique(key, return_inverse=True)
+    counts = []
+    for k in uniq.tolist():
+        rest, x = divmod(k, n_x)
+        a, b = divmod(rest, n_pp)
+        met = [prio_ids[0][t] for t in pc_pat[a]] + [prio_ids[1][t] for t in pp_pat[b]]
+        met += [t.rule.id for q, t in enumerate(prio_pair) if x >> q & 1]
+        counts.append(len(set().union(*(tests[r] for r in met))))
+    prio = np.array(counts, np.int64)[inv.reshape(-1)] if len(uniq) else np.zeros(0, np.int64)
+    pair_c, pair_p = gc[li], gp[lj]
+    if fb_priority:  # the listed pairs are in row-major order: find each by its flat index
+        flat = pair_c * n_p + pair_p
+        for (ci, pj), n in fb_priority.items():
+            at = int(np.searchsorted(flat, ci * n_p + pj))
+            if at < len(flat) and flat[at] == ci * n_p + pj:
+                prio[at] = n
+    return result(pair_c, pair_p, sub[li, lj], prio, len(f_rows))
