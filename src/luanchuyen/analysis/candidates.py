@@ -50,10 +50,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from luanchuyen.batch import VERDICT_ORDER
 from luanchuyen.dates import to_date
-from luanchuyen.decision import Outcome, Verdict
-from luanchuyen.engine.vector import OUTCOME_CODES, VERDICT_CODES, StateColumns, VectorBackend
+from luanchuyen.engine.vector import StateColumns, VectorBackend
 from luanchuyen.errors import InputError
 from luanchuyen.evaluation import decide, default_rules, evaluate, get_backend, prepare
 from luanchuyen.facts.columnar import ColumnarFacts, derive_columns
@@ -62,6 +60,8 @@ from luanchuyen.models import Cadre, Move, Position
 from luanchuyen.models.validate import validate_model
 from luanchuyen.ruleset.compile import CompiledRule, CompiledRules, RuleSet
 from luanchuyen.ruleset.conditions import facts_of
+from luanchuyen.verdict import OUTCOME_CODES, VERDICT_CODES, VERDICT_ORDER, Outcome, Verdict
+from luanchuyen.verdict_columns import combine_columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,6 +92,8 @@ _COMBO_CHUNK: Final = 1 << 15
 _ENGINE: Final = VectorBackend()
 _NO_INT: Final = np.iinfo(np.int64).min
 _RANKED_VERDICTS: Final = ("eligible", "needs_review")
+#: Verdicts best first, then ``error`` (the order of counts and of the ranking).
+_ORDER: Final[tuple[str, ...]] = (*(v.value for v in VERDICT_ORDER), "error")
 
 
 # --------------------------------------------------------------------------- rule sides
@@ -111,29 +113,27 @@ def _subset(compiled: CompiledRules, rules: Sequence[CompiledRule], side: str) -
 
 @dataclass(frozen=True, slots=True)
 class _Flags:
-    """Per row of one part: the verdict inputs and the priority rules passed."""
+    """Per row of one part: the verdicts its rules can reach (the bit mask of
+    :attr:`~luanchuyen.verdict_columns.ColumnVerdicts.possible`) and the priority rules
+    passed. The rule of combination only needs each part's reachable mask: the masks of two
+    parts combine as the rules of both would (:data:`_JOIN`)."""
 
-    block: Bools
-    review: Bools
-    unknown: Bools
+    mask: npt.NDArray[np.int8]
     priority: Bools  # rows × priority rules of the part
 
     @classmethod
     def of(cls, states: StateColumns) -> _Flags:
         out = states.outcomes()
-        is_block = np.array([e == "block" for e in states.effects], np.bool_)
         is_prio = np.array([e == "priority" for e in states.effects], np.bool_)
         return cls(
-            block=np.asarray(states.applied_effect_is("block", out).any(axis=1), np.bool_),
-            review=np.asarray(states.applied_effect_is("review", out).any(axis=1), np.bool_),
-            unknown=np.asarray(((out == _UNKNOWN) & is_block).any(axis=1), np.bool_),
+            mask=np.asarray(states.combination().possible, np.int8),
             priority=np.asarray((out == _PASS)[:, is_prio], np.bool_),
         )
 
     @classmethod
     def empty(cls, n: int) -> _Flags:
-        no = np.zeros(n, np.bool_)
-        return cls(no, no, no, np.zeros((n, 0), np.bool_))
+        return cls(np.asarray(combine_columns(np.zeros((n, 0), np.int8)).possible, np.int8),
+                   np.zeros((n, 0), np.bool_))  # fmt: skip
 
 
 def _evaluate(compiled: CompiledRules, rules: Sequence[CompiledRule], side: str,
@@ -158,20 +158,16 @@ def _patterns(matrix: Bools) -> tuple[Ints, list[tuple[int, ...]]]:
 # --------------------------------------------------------------------------- pair rules
 
 _Decoder: TypeAlias = dict[int, Any]
-_BLOCK_BIT, _REVIEW_BIT, _UNKNOWN_BIT, _PRIO_BIT = 1, 2, 4, 8
-#: The verdict of a pair from its bits (block 1, review 2, unknown blocking rule 4): the
-#: order of :meth:`~luanchuyen.engine.vector.StateColumns.verdicts`.
-_VERDICT_OF_BITS: Final = np.array(
-    [ELIGIBLE, NOT_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, UNKNOWN, NOT_ELIGIBLE, NEEDS_REVIEW,
-     NOT_ELIGIBLE], np.int8
-)  # fmt: skip
-
-
-def _bits(flags: _Flags) -> npt.NDArray[np.uint8]:
-    out = flags.block.astype(np.uint8) * _BLOCK_BIT
-    out |= flags.review.astype(np.uint8) * _REVIEW_BIT
-    out |= flags.unknown.astype(np.uint8) * _UNKNOWN_BIT
-    return out
+_PRIO_BIT: Final = 8
+_MASKS: Final = np.arange(8, dtype=np.int8)
+#: ``_JOIN[a, b]``: the reachable mask of two parts whose masks are ``a`` and ``b``
+#: (:func:`~luanchuyen.verdict_columns.combine_columns` on the two, the one rule of
+#: combination); ``_VERDICT_OF_MASK[m]`` the verdict of a mask.
+_JOIN: Final = np.asarray(
+    combine_columns(np.stack(np.meshgrid(_MASKS, _MASKS, indexing="ij"), -1).reshape(-1, 2))
+    .possible, np.int8
+).reshape(8, 8)  # fmt: skip
+_VERDICT_OF_MASK: Final = np.asarray(combine_columns(_MASKS[:, None]).verdicts, np.int8)
 
 
 def _encode(cf: ColumnarFacts, name: str, dec: _Decoder | None = None) -> tuple[Ints, _Decoder]:
@@ -239,7 +235,7 @@ class _PairRule:
                 table[f] = [col[k] for k in idx.tolist()]
         states = _ENGINE.columns(_subset(compiled, [rule], f"pair:{rule.id}"), table)
         flags = _Flags.of(states)
-        bits = _bits(flags)
+        bits = flags.mask.astype(np.uint8)
         if rule.effect == "priority":
             bits |= flags.priority[:, 0].astype(np.uint8) * _PRIO_BIT
         return cls(rule, bits, uc, up, ux, v * w, w)
@@ -350,9 +346,9 @@ class CandidateSearch:
         return (len(self.cadre_ids), len(self.post_ids))
 
     def counts(self) -> dict[str, int]:
-        """Pairs by verdict, in :data:`luanchuyen.batch.VERDICT_ORDER`."""
+        """Pairs by verdict, best first, then ``error``."""
         found = np.bincount(self.verdicts.ravel(), minlength=len(CODES)).tolist()
-        return {v: int(found[CODES.index(v)]) for v in VERDICT_ORDER}
+        return {v: int(found[CODES.index(v)]) for v in _ORDER}
 
     def _post(self, post: int | str) -> int:
         if isinstance(post, int):
@@ -375,7 +371,7 @@ class CandidateSearch:
         wanted = [CODES.index(v) for v in verdicts]
         sel = np.flatnonzero((self.pair_post == j) & np.isin(self.pair_verdict, wanted))
         rows = self.pair_cadre[sel]
-        order_of = {CODES.index(v): VERDICT_ORDER.index(v) for v in CODES}
+        order_of = {CODES.index(v): _ORDER.index(v) for v in CODES}
         vrank = np.array([order_of[int(v)] for v in self.pair_verdict[sel].tolist()], np.int64)
         remaining = np.where(self.remaining_known[rows], self.remaining_service_months[rows],
                              -(10**6))  # fmt: skip
@@ -410,8 +406,8 @@ class CandidateSearch:
         """The ranking of ``post``'s eligible and needs-review candidates with every column
         of :func:`luanchuyen.ranking.rank_candidates` (explanations included), built only
         for those candidates."""
+        from luanchuyen.analysis.ranking import rank_candidates
         from luanchuyen.batch import evaluate_many
-        from luanchuyen.ranking import rank_candidates
 
         rows = self.ranked(post)
         m = self.move(post)
@@ -633,8 +629,6 @@ def candidates(
                                       len(mvs), kc * kp))  # fmt: skip
 
     # 5. the verdict of every pair, in chunks of cadres
-    bc = _bits(fc)
-    bp = _bits(fp)
     step = max(1, _CHUNK_PAIRS // len(mvs))
     sub = np.empty((len(cads), len(mvs)), np.int8)
     fallback_rows: list[Ints] = []
@@ -643,10 +637,10 @@ def candidates(
         hi = min(len(cads), lo + step)
         grid = np.ix_(sc[lo:hi], sp)
         combo = sc[lo:hi, None] * kp + sp[None, :]
-        bits = bc[lo:hi, None] | bp[None, :]
+        mask = _JOIN[fc.mask[lo:hi, None], fp.mask[None, :]]
         for t in tables:
-            bits |= t.gather(lo, hi, combo)
-        sub[lo:hi] = _VERDICT_OF_BITS[bits & 7]
+            mask = _JOIN[mask, t.gather(lo, hi, combo) & 7]
+        sub[lo:hi] = _VERDICT_OF_MASK[mask]
         r, col = np.nonzero(c_fallback[lo:hi, None] | x_fallback[grid])
         fallback_rows.append(r + lo)
         fallback_cols.append(col)
