@@ -200,3 +200,16 @@ def test_registry_dependency_classes_hold_on_derived_facts(small: Any) -> None:
                         assert facts.get(name) == other_cadre.get(name), name
                     seen[name] |= name in facts
     assert sum(seen.values()) > 40
+
+
+def test_small_chunks_give_the_same_result(small: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pair facts and the pairs are worked in chunks; the chunking changes nothing."""
+    import luanchuyen.analysis.candidates as mod
+
+    cadres, posts = small
+    whole = candidates(cadres[:80], posts[:30], as_of=AS_OF)
+    monkeypatch.setattr(mod, "_COMBO_CHUNK", 7)
+    monkeypatch.setattr(mod, "_CHUNK_PAIRS", 100)
+    chunked = candidates(cadres[:80], posts[:30], as_of=AS_OF)
+    assert (chunked.verdicts == whole.verdicts).all()
+    assert chunked.pair_priority.tolist() == whole.pair_priority.tolist()

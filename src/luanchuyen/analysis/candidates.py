@@ -186,7 +186,10 @@ def _encode(cf: ColumnarFacts, name: str, dec: _Decoder | None = None) -> tuple[
     if name in cf.ints:
         values, present = cf.ints[name]
         codes = np.where(present, values, _NO_INT)
-        return codes, {_NO_INT: None, **{int(v): int(v) for v in np.unique(codes[present])}}
+        ints: _Decoder = {} if dec is None else dec  # an int decoder never maps -1 to None
+        ints[_NO_INT] = None
+        ints.update((v, v) for v in np.unique(codes[present]).tolist())
+        return codes, ints
     if name in cf.bools:
         flags, known = cf.bools[name]
         return np.where(known, flags.astype(np.int64), -1), {-1: None, 0: False, 1: True}
