@@ -1,9 +1,16 @@
 """The candidate search: every (cadre, post) verdict equal to the reference backend's.
 
-Pairs are checked one by one against ``evaluate(..., backend="reference")`` on a full
-200 × 50 population and on a random sample of 10,000 pairs of a larger one; the ranking
-against :func:`luanchuyen.ranking.rank_candidates`; the registry's dependency classes on
-derived facts.
+Pairs are checked one by one against the reference backend on a full 200 × 50 population
+(the national packs, the state pack ``nha-nuoc`` included) and on smaller grids for every
+move kind, dates before and after the reform of 01/07/2025 and the Chi Lăng overlay; on a
+random sample of a larger population; the ranking against
+:func:`luanchuyen.ranking.rank_candidates`; the registry's dependency classes on derived
+facts. ``make bench`` checks the 10,000-pair sample of the 20,000 × 500 population.
+
+The reference verdict of a pair is the reference backend's rule states combined by
+:func:`luanchuyen.verdict.combine`, as :func:`luanchuyen.decision.assemble` combines them
+(checked against ``evaluate`` itself on a sample): building a full Decision for each of the
+tens of thousands of pairs would cost minutes here.
 """
 
 from __future__ import annotations
@@ -17,32 +24,111 @@ from typing import Any
 import pytest
 
 import luanchuyen
+from factories import base_cadre
 from luanchuyen import evaluate, load_rules
 from luanchuyen.analysis.candidates import CODES, CandidateSearch, candidates
 from luanchuyen.analysis.ranking import rank_candidates
 from luanchuyen.batch import evaluate_many
 from luanchuyen.errors import InputError
+from luanchuyen.evaluation import default_rules, get_backend, prepare
 from luanchuyen.facts import derive_facts
+from luanchuyen.facts.inputs import FACT_INPUTS
 from luanchuyen.facts.registry import FACTS
 from luanchuyen.models import Cadre, Move, Position
+from luanchuyen.ruleset.compile import RuleSet
+from luanchuyen.verdict import combine, rule_severities
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synth import AS_OF, population
 
+#: After the reform of 01/07/2025: NĐ 170/2025 bars, QĐ 368 equivalence (from 08/09/2025).
+AFTER_REFORM = date(2026, 3, 1)
+#: Other posts held at the same time, by level (title code, equivalence rank).
+_HELD = {
+    "xa": [("pho_chu_tich_ubnd", 30), ("chu_tich_ubnd", 40), ("pho_bi_thu", 40)],
+    "huyen": [("truong_phong", 50), ("uv_btv", 60), ("pho_chu_tich_ubnd", 60)],
+    "tinh": [("pho_giam_doc_so", 60), ("giam_doc_so", 70)],
+}
+_BODIES = ("UBND xã An Bình", "UBND xã Tân Lập", "Huyện ủy Chi Lăng", "Sở Nội vụ")
+
+
+def _state_fields(pop: list[tuple[dict[str, Any], dict[str, Any]]], seed: int) -> list[Any]:
+    """The synthetic population with the inputs of the state-law and equivalence facts:
+    category, elected, NĐ 170 bars, maternity leave, bodies (cross_unit), other posts held
+    (QĐ 368: ranked by the highest), key commune posts."""
+    rng = random.Random(seed)
+    out = []
+    for cadre, move in pop:
+        c, m, t = dict(cadre), dict(move), dict(move["target"])
+        for name, p in (("serious_illness", 0.03), ("long_term_study", 0.03),
+                        ("currently_seconded", 0.03), ("special_hardship", 0.03),
+                        ("criminal_proceedings", 0.02), ("elected", 0.3)):  # fmt: skip
+            if rng.random() < 0.85:
+                c[name] = rng.random() < p
+        if c.get("criminal_proceedings") and c.get("under_investigation") is False:
+            c["under_investigation"] = True
+        if rng.random() < 0.7:
+            c["category"] = rng.choice(["can_bo", "cong_chuc", "cong_chuc", "vien_chuc"])
+            if c.get("civil_servant") is not None:
+                c["civil_servant"] = c["category"] == "cong_chuc"
+        post = dict(c["current_post"])
+        if rng.random() < 0.6:
+            post["body"] = rng.choice(_BODIES)
+        if rng.random() < 0.15:
+            code, rank = rng.choice(_HELD[post["level"]])
+            held = {"title_code": code, "level": post["level"]}
+            post["other_posts"] = [{**held, "rank": rank} if rng.random() < 0.3 else held]
+        c["current_post"] = post
+        if rng.random() < 0.6:
+            t["body"] = rng.choice(_BODIES)
+        if rng.random() < 0.2:
+            t["key_commune_post"] = rng.random() < 0.5
+        family = c.get("family")
+        if family is not None and c["gender"] == "nu" and rng.random() < 0.5:
+            c["family"] = {**family, "maternity_leave": rng.random() < 0.1}
+        if rng.random() < 0.2:
+            m["own_request"] = rng.random() < 0.5
+        m["target"] = t
+        out.append((c, m))
+    return out
+
 
 def _people(n_cadres: int, n_posts: int, seed: int) -> tuple[list[Cadre], list[Position]]:
-    pop = population(n_cadres + n_posts, seed=seed)
+    pop = _state_fields(population(n_cadres + n_posts, seed=seed), seed)
     cadres = [Cadre.model_validate(c) for c, _ in pop[:n_cadres]]
     posts = [Position.model_validate(m["target"]) for _, m in pop[n_cadres:]]
     return cadres, posts
 
 
-def _reference(res: CandidateSearch, cadre: Cadre, j: int, rules: Any = None) -> int:
+_REFERENCE = get_backend("reference")
+
+
+def _reference(res: CandidateSearch, cadre: Cadre, j: int, rules: RuleSet | None = None) -> int:
+    """The reference backend's verdict code of (cadre, post j), ``error`` when refused."""
     try:
-        d = evaluate(cadre, res.move(j), as_of=res.as_of, rules=rules, backend="reference")
+        _, _, _, compiled, derived = prepare(cadre, res.move(j), as_of=res.as_of, rules=rules)
     except InputError:
         return CODES.index("error")
-    return CODES.index(d.verdict.value)
+    states = _REFERENCE.states(compiled, derived.facts)
+    severities = [
+        rule_severities(
+            r.effect,
+            r.source.spec.exception.effect if r.source.spec.exception is not None else None,
+            states[r.id],
+        )
+        for r in compiled.rules
+    ]
+    return CODES.index(combine(severities).verdict.value)
+
+
+def _mismatches(res: CandidateSearch, cadres: list[Cadre], rules: RuleSet | None = None) -> Any:
+    n_c, n_p = res.shape
+    return [
+        (i, j, CODES[int(res.verdicts[i, j])])
+        for i in range(n_c)
+        for j in range(n_p)
+        if _reference(res, cadres[i], j, rules) != res.verdicts[i, j]
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -50,49 +136,75 @@ def small() -> tuple[list[Cadre], list[Position]]:
     return _people(200, 50, seed=14)
 
 
+def test_the_reference_verdict_here_is_evaluate(small: Any) -> None:
+    cadres, posts = small
+    res = candidates(cadres[:12], posts[:6], as_of=AFTER_REFORM, kind="dieu_dong")
+    for i, j in [(i, j) for i in range(12) for j in range(6)][::6]:
+        d = evaluate(cadres[i], res.move(j), as_of=AFTER_REFORM, backend="reference")
+        assert CODES.index(d.verdict.value) == _reference(res, cadres[i], j)
+
+
 def test_every_pair_of_200_x_50_equals_the_reference(small: Any) -> None:
     cadres, posts = small
     res = candidates(cadres, posts, as_of=AS_OF, kind="luan_chuyen")
     assert res.verdicts.shape == (200, 50)
-    bad = [
-        (i, j)
-        for i in range(200)
-        for j in range(50)
-        if _reference(res, cadres[i], j) != res.verdicts[i, j]
-    ]
-    assert bad == []
+    assert "nha-nuoc" in default_rules().pack_ids
+    assert _mismatches(res, cadres) == []
     counts = res.counts()
     assert sum(counts.values()) == 10_000
     assert min(counts["needs_review"], counts["unknown"], counts["not_eligible"]) > 0
 
 
 @pytest.mark.parametrize(
-    ("kind", "pack", "move"),
+    ("day", "kind", "pack", "move"),
     [
-        ("dieu_dong", "qd65", {}),
-        ("chuyen_doi_vi_tri", "qd65", {"planned_start": "01/07/2024"}),
-        ("luan_chuyen", "chi-lang-2024", {"planned_start": "01/07/2024", "planned_end": "30/06/2027"}),
-        ("biet_phai", "qd65", {"decision_date": "15/08/2024", "special_case_requested": True}),
+        (AFTER_REFORM, "dieu_dong", None, {}),
+        (AFTER_REFORM, "luan_chuyen", None, {"planned_start": "01/04/2026", "planned_end": "31/03/2029"}),
+        (date(2025, 8, 1), "biet_phai", None, {"decision_date": "15/08/2025"}),
+        (date(2026, 8, 1), "chuyen_doi_vi_tri", None, {"planned_start": "01/09/2026"}),
+        (AS_OF, "dieu_dong", None, {"own_request": True}),
+        (AS_OF, "biet_phai", None, {"decision_date": "15/08/2024", "special_case_requested": True}),
+        (AS_OF, "luan_chuyen", "chi-lang-2024", {"planned_start": "01/07/2024", "planned_end": "30/06/2027"}),
+        (AS_OF, "dieu_dong", "chi-lang-2024", {}),
     ],
 )  # fmt: skip
-def test_kinds_packs_and_move_fields_equal_the_reference(
-    small: Any, kind: str, pack: str, move: dict[str, Any]
+def test_kinds_dates_packs_and_move_fields_equal_the_reference(
+    small: Any, day: date, kind: str, pack: str | None, move: dict[str, Any]
 ) -> None:
     cadres, posts = small[0][:60], small[1][:20]
-    rules = load_rules(pack)
-    res = candidates(cadres, posts, as_of=AS_OF, kind=kind, move=move, rules=rules)
-    got = [int(res.verdicts[i, j]) for i in range(60) for j in range(20)]
-    want = [_reference(res, cadres[i], j, rules) for i in range(60) for j in range(20)]
-    assert got == want
+    rules = load_rules(pack) if pack else None
+    res = candidates(cadres, posts, as_of=day, kind=kind, move=move, rules=rules)
+    assert _mismatches(res, cadres, rules) == []
 
 
-def test_a_sample_of_a_large_population_equals_the_reference() -> None:
-    cadres, posts = _people(4_000, 200, seed=65)
-    res = candidates(cadres, posts, as_of=AS_OF, kind="luan_chuyen")
+def test_a_sample_of_a_larger_population_equals_the_reference() -> None:
+    cadres, posts = _people(1_500, 150, seed=65)
+    res = candidates(cadres, posts, as_of=AFTER_REFORM, kind="dieu_dong")
     rng = random.Random(7)
-    sample = [(rng.randrange(4_000), rng.randrange(200)) for _ in range(10_000)]
+    sample = [(rng.randrange(1_500), rng.randrange(150)) for _ in range(2_000)]
     bad = [(i, j) for i, j in sample if _reference(res, cadres[i], j) != res.verdicts[i, j]]
     assert bad == []
+
+
+def test_other_posts_held_are_part_of_the_pair(small: Any) -> None:
+    """Two cadres alike but for another post held: QĐ 368 ranks a person by the highest
+    post, so the same target is higher for one and equivalent for the other."""
+    post = {"title": "Phó Chủ tịch UBND xã", "title_code": "pho_chu_tich_ubnd", "level": "xa",
+            "role": "cap_pho", "since": "01/01/2020"}  # fmt: skip
+    held = {**post, "other_posts": [{"title_code": "chu_tich_ubnd", "level": "xa"}]}
+    one = Cadre.model_validate(base_cadre(id="A", current_post=post))
+    two = Cadre.model_validate(base_cadre(id="B", current_post=held))
+    target = Position.model_validate({"title": "Chủ tịch UBND xã", "title_code": "chu_tich_ubnd",
+                                      "level": "xa", "vacant": True})  # fmt: skip
+    move = {"planned_start": "01/07/2024", "planned_end": "01/07/2027"}
+    res = candidates([one, two], [target], as_of=AS_OF, kind="luan_chuyen", move=move)
+    params = default_rules().compiled(AS_OF).params
+    relations = [
+        derive_facts(c, res.move(0), AS_OF, params).facts.get("target_relation") for c in (one, two)
+    ]
+    assert relations == ["higher", "equivalent"]
+    assert _mismatches(res, [one, two]) == []
+    assert res.verdicts[0, 0] != res.verdicts[1, 0]
 
 
 def test_the_ranking_is_rank_candidates_order(small: Any) -> None:
@@ -111,20 +223,21 @@ def test_the_ranking_is_rank_candidates_order(small: Any) -> None:
         ranked = rank_candidates(listed)
         for row, count in zip(ranked["row"], ranked["priority_count"], strict=True):
             assert res.pair_priority[pos[(int(row), j)]] == count
-    if res.ranked(0):
-        full = res.ranked_frame(0)
-        assert list(full["cadre_row"]) == res.ranked(0)
-        assert full["explanation_vi"].str.len().min() > 0
+    assert any(res.ranked(j) for j in range(8))
+    j = next(j for j in range(8) if res.ranked(j))
+    full = res.ranked_frame(j)
+    assert list(full["cadre_row"]) == res.ranked(j)
+    assert full["explanation_vi"].str.len().min() > 0
     with pytest.raises(ValueError, match="ranked"):
         res.ranked(0, verdicts=("not_eligible",))
 
 
 def test_decision_on_demand_is_evaluate(small: Any) -> None:
     cadres, posts = small
-    res = candidates(cadres[:20], posts[:5], as_of=AS_OF)
+    res = candidates(cadres[:20], posts[:5], as_of=AFTER_REFORM, kind="dieu_dong")
     for i, j in [(0, 0), (3, 4), (19, 2)]:
         d = res.decision(i, j, backend="reference")
-        want = evaluate(cadres[i], res.move(j), as_of=AS_OF, backend="reference")
+        want = evaluate(cadres[i], res.move(j), as_of=AFTER_REFORM, backend="reference")
         assert d.model_dump() == want.model_dump()
         assert CODES[res.verdicts[i, j]] == d.verdict.value
 
@@ -170,20 +283,50 @@ def test_public_name() -> None:
     assert luanchuyen.candidates is candidates
 
 
-def test_registry_dependency_classes_hold_on_derived_facts(small: Any) -> None:
+def _path_class(paths: tuple[str, ...]) -> set[str]:
+    out = set()
+    for p in paths:
+        if p.startswith("move.target."):
+            out.add("post")
+        elif p.startswith("cadre."):
+            out.add("cadre")
+        elif p.startswith("move."):
+            out.add("move")
+    return out
+
+
+def test_registry_classes_agree_with_the_fact_inputs() -> None:
+    """Where :data:`FACT_INPUTS` names a fact's input fields, they give the same class."""
+    for name, paths in FACT_INPUTS.items():
+        sides = _path_class(paths)
+        if {"cadre", "post"} <= sides:
+            want = "pair"
+        elif "post" in sides:
+            want = "post"
+        elif "cadre" in sides:
+            want = "cadre"
+        else:
+            want = "move"
+        assert FACTS[name].depends == want, name
+
+
+@pytest.mark.parametrize("day", [AS_OF, AFTER_REFORM])
+def test_registry_dependency_classes_hold_on_derived_facts(small: Any, day: date) -> None:
     """A cadre or move fact does not change with the target; a post or move fact does not
-    change with the cadre (the classes the search relies on)."""
+    change with the cadre (the classes the search relies on), with the parameters of the
+    rules in force (the state pack's look-back, QĐ 368 equivalence…)."""
     cadres, posts = small
+    params = default_rules().compiled(day).params
     assert {spec.depends for spec in FACTS.values()} == {"move", "cadre", "post", "pair"}
     seen = dict.fromkeys(FACTS, False)
-    for kind in ("luan_chuyen", "dieu_dong"):
-        moves = [Move(kind=kind, target=p) for p in posts[:12]]
+    for kind in ("luan_chuyen", "dieu_dong", "biet_phai"):
+        moves = [Move(kind=kind, target=p, own_request=True) for p in posts[:12]]
         grid: list[list[dict[str, Any] | None]] = []
         for c in cadres[:40]:
             row: list[dict[str, Any] | None] = []
             for m in moves:
                 try:
-                    row.append(dict(derive_facts(c, m, AS_OF, {}).facts))
+                    row.append(dict(derive_facts(c, m, day, params).facts))
                 except InputError:
                     row.append(None)
             grid.append(row)
@@ -199,7 +342,7 @@ def test_registry_dependency_classes_hold_on_derived_facts(small: Any) -> None:
                     if spec.depends in ("move", "post") and other_cadre is not None:
                         assert facts.get(name) == other_cadre.get(name), name
                     seen[name] |= name in facts
-    assert sum(seen.values()) > 40
+    assert sum(seen.values()) > 60
 
 
 def test_small_chunks_give_the_same_result(small: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,15 +12,15 @@ that says it:
 2. the rules are split the same way: a rule whose facts are all cadre-side is evaluated once
    per cadre, a rule whose facts are all post-side once per post (vector backend), and only
    the *pair* rules need the pairs;
-3. the pair rules read few distinct things: each cadre is reduced to its *pair signature* —
-   the values of the cadre-side facts the pair rules read, plus every field of the cadre the
-   pair facts read (current post level, title, rank, allowance and unit, degree, political
-   theory, planning entries) — and each post likewise. The pair facts and the pair rules are
-   derived and evaluated once per (cadre signature × post signature), on one representative
-   cadre and post of each, by the same ``derive_columns`` and vector backend;
-4. the verdict of a pair combines the three parts by broadcasting (a blocking failure
-   anywhere → not eligible; else a review → needs review; else an unknown blocking rule →
-   unknown; else eligible: :meth:`~luanchuyen.engine.vector.StateColumns.verdicts`), in
+3. the pair facts (relation of the target to the posts held, level direction, unit change,
+   degree and political-theory gaps, allowance gap, planning for the target) come in small
+   families, each reading a few fields of the cadre and of the target post: a family's facts
+   are derived once per (cadre key × post key) of the fields it reads, on one representative
+   cadre and post of each key, by the same ``derive_columns``;
+4. each pair rule is evaluated once per (cadre key × post key) of what it reads: the values
+   of its cadre-side facts with the family keys of its pair facts, and likewise for the post;
+5. the verdict of a pair joins the parts' reachable-verdict masks by broadcasting, with
+   :func:`~luanchuyen.verdict_columns.combine_columns` (the one rule of combination), in
    chunks of cadres so that memory stays bounded (one ``int8`` per pair is kept).
 
 Pairs the columnar derivation leaves to the row path (its ``fallback``: a birth after the
@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -56,7 +56,7 @@ from luanchuyen.errors import InputError
 from luanchuyen.evaluation import decide, default_rules, evaluate, get_backend, prepare
 from luanchuyen.facts.columnar import ColumnarFacts, derive_columns
 from luanchuyen.facts.registry import FACTS
-from luanchuyen.models import Cadre, Move, Position
+from luanchuyen.models import Cadre, CurrentPost, Move, Position
 from luanchuyen.models.validate import validate_model
 from luanchuyen.ruleset.compile import CompiledRule, CompiledRules, RuleSet
 from luanchuyen.ruleset.conditions import facts_of
@@ -157,7 +157,6 @@ def _patterns(matrix: Bools) -> tuple[Ints, list[tuple[int, ...]]]:
 
 # --------------------------------------------------------------------------- pair rules
 
-_Decoder: TypeAlias = dict[int, Any]
 _PRIO_BIT: Final = 8
 _MASKS: Final = np.arange(8, dtype=np.int8)
 #: ``_JOIN[a, b]``: the reachable mask of two parts whose masks are ``a`` and ``b``
@@ -168,96 +167,148 @@ _JOIN: Final = np.asarray(
     .possible, np.int8
 ).reshape(8, 8)  # fmt: skip
 _VERDICT_OF_MASK: Final = np.asarray(combine_columns(_MASKS[:, None]).verdicts, np.int8)
+#: Rows of a pair rule's table evaluated at a time.
+_TABLE_CHUNK: Final = 1 << 18
 
 
-def _encode(cf: ColumnarFacts, name: str, dec: _Decoder | None = None) -> tuple[Ints, _Decoder]:
-    """One fact column as integer codes, and code → the Python value (``None`` absent).
-
-    ``dec`` continues the numbering of an earlier call (the chunks of one column)."""
-    back: _Decoder = {-1: None} if dec is None else dec
+def _codes(cf: ColumnarFacts, name: str) -> Ints:
+    """One fact column as integers, equal exactly where the values are (absent included)."""
     if name in cf.enums:
-        labels = {v: k for k, v in back.items()}
+        labels: dict[str | None, int] = {}
         col = cf.enums[name]
-        for v in dict.fromkeys(col):
-            if v not in labels:
-                labels[v] = len(labels) - 1
-                back[labels[v]] = v
-        return np.fromiter(map(labels.__getitem__, col), np.int64, len(col)), back
+        return np.fromiter((labels.setdefault(v, len(labels)) for v in col), np.int64, len(col))
     if name in cf.ints:
         values, present = cf.ints[name]
-        codes = np.where(present, values, _NO_INT)
-        ints: _Decoder = {} if dec is None else dec  # an int decoder never maps -1 to None
-        ints[_NO_INT] = None
-        ints.update((v, v) for v in np.unique(codes[present]).tolist())
-        return codes, ints
+        return np.where(present, values, _NO_INT)
     if name in cf.bools:
         flags, known = cf.bools[name]
-        return np.where(known, flags.astype(np.int64), -1), {-1: None, 0: False, 1: True}
-    return np.full(cf.n, -1, np.int64), back  # a fact no column holds: absent everywhere
+        return np.where(known, flags.astype(np.int64), -1)
+    return np.zeros(cf.n, np.int64)  # a fact no column holds: absent everywhere
 
 
-def _distinct(
-    side: Sequence[tuple[str, Ints, _Decoder]], n: int
-) -> tuple[Ints, dict[str, list[Any]], int]:
-    """Per row the index of its distinct combination of values, the combinations, their number."""
-    if not side:
-        return np.zeros(n, np.int64), {}, 1
-    stack = np.stack([codes for _, codes, _ in side], axis=1)
-    uniq, inv = np.unique(stack, axis=0, return_inverse=True)
-    values = {f: [dec[int(v)] for v in uniq[:, k].tolist()] for k, (f, _, dec) in enumerate(side)}
-    return inv.reshape(-1).astype(np.int64), values, len(uniq)
+def _group(columns: Sequence[Ints], n: int) -> tuple[Ints, int]:
+    """Per row the number of its distinct combination of the columns' values, and how many
+    combinations there are (one pass of 1-D ``unique`` per column: no lexicographic sort)."""
+    key = np.zeros(n, np.int64)
+    size = 1
+    for col in columns:
+        values, inverse = np.unique(col, return_inverse=True)
+        joined, key = np.unique(key * len(values) + inverse.reshape(-1), return_inverse=True)
+        key = key.reshape(-1)
+        size = len(joined)
+    return key, size if n else 0
+
+
+def _representatives(groups: Ints, size: int, prefer: Bools) -> Ints:
+    """One row of each group, a ``prefer`` row when the group has one."""
+    order = np.argsort(~prefer, kind="stable")
+    found, first = np.unique(groups[order], return_index=True)
+    reps = np.zeros(size, np.int64)
+    reps[found] = order[first]
+    return reps
+
+
+def _take(cf: ColumnarFacts, names: Iterable[str], rows: Ints, into: _Columns) -> None:
+    """Rows ``rows`` of the facts ``names`` of ``cf``, added to ``into``."""
+    for f in names:
+        if f in cf.ints:
+            values, present = cf.ints[f]
+            into.ints[f] = (values[rows], present[rows])
+        elif f in cf.bools:
+            flags, known = cf.bools[f]
+            into.bools[f] = (flags[rows], known[rows])
+        elif f in cf.enums:
+            col = cf.enums[f]
+            into.enums[f] = [col[k] for k in rows.tolist()]
+
+
+@dataclass(slots=True)
+class _Columns:
+    """Fact columns being gathered for a table of rows (:class:`ColumnarFacts` once done)."""
+
+    n: int
+    ints: dict[str, tuple[Ints, Bools]] = field(default_factory=dict)
+    bools: dict[str, tuple[Bools, Bools]] = field(default_factory=dict)
+    enums: dict[str, list[str | None]] = field(default_factory=dict)
+
+    def done(self) -> ColumnarFacts:
+        return ColumnarFacts(self.n, self.ints, self.bools, self.enums, np.zeros(self.n, np.bool_))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Family:
+    """Pair facts derived together, and per cadre and per post the key of every field they
+    read: the facts are derived once per (cadre key × post key), on one representative cadre
+    and post of each (``facts`` holds those ``n_c × n_p`` rows, row-major)."""
+
+    names: tuple[str, ...]
+    of_cadre: Ints
+    of_post: Ints
+    n_p: int
+    facts: ColumnarFacts
+    fallback: Bools  # n_c × n_p
+
+    def rows(self, cadres: Ints, posts: Ints) -> Ints:
+        """The rows of ``facts`` of the pairs (cadres[k], posts[k])."""
+        out: Ints = self.of_cadre[cadres] * self.n_p + self.of_post[posts]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
 class _PairRule:
-    """One pair rule, evaluated once per distinct (cadre values, post values, pair values):
-    ``table`` holds the bits of each combination, ``uc``/``up``/``ux`` each cadre's, post's
-    and (cadre key × post key) combination's index."""
+    """One pair rule, evaluated once per (cadre key × post key): the keys hold the values of
+    the rule's cadre-side facts and the family keys of its pair facts (and likewise for the
+    post). ``table`` holds the bits of each key pair: the reachable mask, and
+    :data:`_PRIO_BIT` when a priority rule passes."""
 
     rule: CompiledRule
-    table: npt.NDArray[np.uint8]  # U × V × W, flattened
-    uc: Ints
-    up: Ints
-    ux: Ints
-    vw: int
-    w: int
+    table: npt.NDArray[np.uint8]  # n_c × n_p, flattened
+    of_cadre: Ints
+    of_post: Ints
+    n_p: int
 
     @classmethod
-    def build(cls, compiled: CompiledRules, rule: CompiledRule,
-              c_side: Sequence[tuple[str, Ints, _Decoder]],
-              p_side: Sequence[tuple[str, Ints, _Decoder]],
-              x_side: Sequence[tuple[str, Ints, _Decoder]], n_c: int, n_p: int,
-              n_x: int) -> _PairRule:  # fmt: skip
-        uc, cv, u = _distinct(c_side, n_c)
-        up, pv, v = _distinct(p_side, n_p)
-        ux, xv, w = _distinct(x_side, n_x)
-        grid = np.indices((u, v, w)).reshape(3, -1)
-        table: dict[str, list[Any]] = {}
-        for values, idx in ((cv, grid[0]), (pv, grid[1]), (xv, grid[2])):
-            for f, col in values.items():
-                table[f] = [col[k] for k in idx.tolist()]
-        states = _ENGINE.columns(_subset(compiled, [rule], f"pair:{rule.id}"), table)
-        flags = _Flags.of(states)
-        bits = flags.mask.astype(np.uint8)
-        if rule.effect == "priority":
-            bits |= flags.priority[:, 0].astype(np.uint8) * _PRIO_BIT
-        return cls(rule, bits, uc, up, ux, v * w, w)
+    def build(cls, compiled: CompiledRules, rule: CompiledRule, cf_c: ColumnarFacts,
+              cf_p: ColumnarFacts, families: Mapping[str, _Family], codes: _CodeCache,
+              ok_c: Bools, ok_p: Bools) -> _PairRule:  # fmt: skip
+        names = sorted(rule.facts)
+        on_c = [f for f in names if f in FACTS and FACTS[f].depends in ("cadre", "move")]
+        on_p = [f for f in names if f in FACTS and FACTS[f].depends == "post"]
+        fams = list(dict.fromkeys(families[f] for f in names if f in families))
+        uc, n_c = _group([codes("cadre", f) for f in on_c] + [x.of_cadre for x in fams], cf_c.n)
+        up, n_p = _group([codes("post", f) for f in on_p] + [x.of_post for x in fams], cf_p.n)
+        rc, rp = _representatives(uc, n_c, ok_c), _representatives(up, n_p, ok_p)
+        subset = _subset(compiled, [rule], f"pair:{rule.id}")
+        table = np.empty(n_c * n_p, np.uint8)
+        for lo in range(0, n_c * n_p, _TABLE_CHUNK):
+            cell = np.arange(lo, min(n_c * n_p, lo + _TABLE_CHUNK), dtype=np.int64)
+            cad, post = rc[cell // n_p], rp[cell % n_p]
+            cols = _Columns(len(cell))
+            _take(cf_c, on_c, cad, cols)
+            _take(cf_p, on_p, post, cols)
+            for x in fams:
+                _take(x.facts, [f for f in names if f in x.names], x.rows(cad, post), cols)
+            flags = _Flags.of(_ENGINE.columns(subset, cols.done()))
+            bits = flags.mask.astype(np.uint8)
+            if rule.effect == "priority":
+                bits |= flags.priority[:, 0].astype(np.uint8) * _PRIO_BIT
+            table[cell] = bits
+        return cls(rule, table, uc, up, n_p)
 
-    def gather(self, lo: int, hi: int, combo: Ints) -> npt.NDArray[np.uint8]:
+    def gather(self, lo: int, hi: int) -> npt.NDArray[np.uint8]:
         """The bits of the pairs of cadres ``lo:hi`` × every post."""
-        flat = self.uc[lo:hi, None] * self.vw + self.up[None, :] * self.w + self.ux[combo]
-        out: npt.NDArray[np.uint8] = self.table[flat]
-        return out
-
-    def pick(self, rows: Ints, cols: Ints, combo: Ints) -> npt.NDArray[np.uint8]:
-        """The bits of the pairs (rows[k], cols[k])."""
         out: npt.NDArray[np.uint8] = self.table[
-            self.uc[rows] * self.vw + self.up[cols] * self.w + self.ux[combo]
+            self.of_cadre[lo:hi, None] * self.n_p + self.of_post[None, :]
         ]
         return out
 
+    def pick(self, rows: Ints, cols: Ints) -> npt.NDArray[np.uint8]:
+        """The bits of the pairs (rows[k], cols[k])."""
+        out: npt.NDArray[np.uint8] = self.table[self.of_cadre[rows] * self.n_p + self.of_post[cols]]
+        return out
 
-# --------------------------------------------------------------------------- signatures
+
+# --------------------------------------------------------------------------- pair keys
 
 
 def _body(body: str | None, shared: frozenset[str]) -> str | None:
@@ -268,40 +319,73 @@ def _body(body: str | None, shared: frozenset[str]) -> str | None:
     return folded if folded in shared else "\x00other"
 
 
-def _cadre_key(c: Cadre, bodies: frozenset[str]) -> tuple[Any, ...]:
-    """Every field of a cadre that a pair fact reads (see ``facts/posts.py``, planning)."""
-    cur = c.current_post
-    post = None
-    if cur is not None:
-        post = (cur.level, cur.title_code, cur.rank, cur.allowance, _body(cur.body, bodies))
-    plan = None
-    if c.planning is not None:
-        plan = tuple((e.status, e.level, e.title_code) for e in c.planning)
-    return (post, c.degree, c.political_theory, plan)
+_CadreKey: TypeAlias = Callable[[Cadre], Hashable]
+_PostKey: TypeAlias = Callable[[Position], Hashable]
 
 
-def _post_key(p: Position, bodies: frozenset[str]) -> tuple[Any, ...]:
-    """Every field of a target post that a pair fact reads."""
-    return (p.level, p.title_code, p.rank, p.allowance, _body(p.body, bodies),
-            p.required_degree, p.required_political_theory)  # fmt: skip
+def _families(c_bodies: frozenset[str], p_bodies: frozenset[str]
+              ) -> tuple[tuple[tuple[str, ...], _CadreKey, _PostKey], ...]:  # fmt: skip
+    """The pair facts of the registry in families, each with the fields of the cadre and of the
+    target post it reads (``facts/posts.py``: nothing of the current post is read when the
+    cadre has none; ``facts/planning.py`` for ``planned_for_target``). Every pair fact of the
+    registry is in one family (checked below)."""
+
+    def post_of(c: Cadre, key: Callable[[CurrentPost], Hashable]) -> Hashable:
+        return None if c.current_post is None else (key(c.current_post),)
+
+    def held(p: CurrentPost) -> Hashable:  # QĐ 368: a person ranked by the highest post
+        return (p.level, p.title_code, p.rank,
+                tuple((o.level, o.title_code, o.rank) for o in p.other_posts))  # fmt: skip
+
+    return (
+        (("level_direction",), lambda c: post_of(c, lambda p: p.level), lambda t: t.level),
+        (("target_relation", "target_relation_source"), lambda c: post_of(c, held),
+         lambda t: (t.level, t.title_code, t.rank)),
+        (("allowance_gap",), lambda c: post_of(c, lambda p: p.allowance), lambda t: t.allowance),
+        (("cross_unit",), lambda c: post_of(c, lambda p: _body(p.body, p_bodies)),
+         lambda t: _body(t.body, c_bodies)),
+        (("degree_gap",), lambda c: c.degree, lambda t: t.required_degree),
+        (("political_theory_gap",), lambda c: c.political_theory,
+         lambda t: t.required_political_theory),
+        (("planned_for_target",),
+         lambda c: None if c.planning is None
+         else tuple((e.status, e.level, e.title_code) for e in c.planning),
+         lambda t: (t.level, t.title_code)),
+    )  # fmt: skip
 
 
-def _signatures(keys: Sequence[tuple[Any, ...]], eligible: Bools) -> tuple[Ints, list[int]]:
-    """Per row its signature number, and one representative row per signature.
+_IN_FAMILIES: Final = frozenset(
+    f for names, _, _ in _families(frozenset(), frozenset()) for f in names
+)
+_PAIR_FACTS: Final = frozenset(f for f, spec in FACTS.items() if spec.depends == "pair")
+if _IN_FAMILIES != _PAIR_FACTS:  # pragma: no cover - a new pair fact needs its family
+    raise RuntimeError(f"pair facts without a family: {sorted(_PAIR_FACTS ^ _IN_FAMILIES)}")
 
-    A representative is a row with ``eligible`` set when the signature has one."""
-    index: dict[tuple[Any, ...], int] = {}
-    reps: list[int] = []
-    ids = np.empty(len(keys), np.int64)
-    for i, key in enumerate(keys):
-        k = index.get(key)
-        if k is None:
-            k = index[key] = len(reps)
-            reps.append(i)
-        elif not eligible[reps[k]] and eligible[i]:
-            reps[k] = i
-        ids[i] = k
-    return ids, reps
+
+def _keyed(keys: Iterable[Hashable], n: int, prefer: Bools) -> tuple[Ints, Ints]:
+    """Per row its key's number, and one representative row per key (``prefer`` first)."""
+    index: dict[Hashable, int] = {}
+    ids = np.fromiter((index.setdefault(k, len(index)) for k in keys), np.int64, n)
+    return ids, _representatives(ids, len(index), prefer)
+
+
+def _concat(parts: Sequence[ColumnarFacts]) -> ColumnarFacts:
+    """The rows of ``parts`` one after the other (the same facts in each)."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    return ColumnarFacts(
+        sum(p.n for p in parts),
+        {f: (np.concatenate([p.ints[f][0] for p in parts]),
+             np.concatenate([p.ints[f][1] for p in parts])) for f in first.ints},
+        {f: (np.concatenate([p.bools[f][0] for p in parts]),
+             np.concatenate([p.bools[f][1] for p in parts])) for f in first.bools},
+        {f: [v for p in parts for v in p.enums[f]] for f in first.enums},
+        np.concatenate([p.fallback for p in parts]),
+    )  # fmt: skip
+
+
+_CodeCache: TypeAlias = Callable[[str, str], Ints]
 
 
 # --------------------------------------------------------------------------- the result
@@ -582,6 +666,7 @@ def candidates(
     usable = np.flatnonzero(~c_fallback)
     rep_cadre = cads[int(usable[0])] if len(usable) else cads[0]
     cf_p = derive_columns([(rep_cadre, m) for m in mvs], day, params)
+    p_fallback = cf_p.fallback  # a post the columnar path leaves: its pairs go one by one
     values, present = cf_c.ints["remaining_service_months"]
     remaining[gc] = values
     remaining_known[gc] = present & ~c_fallback
@@ -593,43 +678,38 @@ def candidates(
     fc = _evaluate(compiled, sides["cadre"], "cadre", cf_c)
     fp = _evaluate(compiled, sides["post"], "post", cf_p)
 
-    # 3. the pair facts, once per (cadre pair key × post pair key): the keys hold every field
-    #    of the cadre and of the post that a pair fact reads
+    # 3. the pair facts, family by family, once per (cadre key × post key) of the family:
+    #    the keys hold every field of the cadre and of the post the family's facts read
     c_bodies = frozenset(c.current_post.body.casefold() for c in cads
                          if c.current_post is not None and c.current_post.body)  # fmt: skip
     p_bodies = frozenset(m.target.body.casefold() for m in mvs if m.target.body)
-    sc, c_reps = _signatures([_cadre_key(c, p_bodies) for c in cads], ~c_fallback)
-    sp, p_reps = _signatures([_post_key(m.target, c_bodies) for m in mvs],
-                             np.ones(len(mvs), np.bool_))  # fmt: skip
-    kc, kp = len(c_reps), len(p_reps)
-    x_names = sorted({f for r in sides["pair"] for f in r.facts
-                      if f in FACTS and FACTS[f].depends == "pair"})  # fmt: skip
-    x_cols: dict[str, list[Ints]] = {f: [] for f in x_names}
-    x_dec: dict[str, _Decoder] = {}
-    fb: list[Bools] = []
-    if sides["pair"]:
-        combos = [(a, b) for a in c_reps for b in p_reps]
-        for start in range(0, len(combos), _COMBO_CHUNK):
-            some = combos[start : start + _COMBO_CHUNK]
-            cf_x = derive_columns([(cads[a], mvs[b]) for a, b in some], day, params)
-            for f in x_names:
-                codes, x_dec[f] = _encode(cf_x, f, x_dec.get(f))
-                x_cols[f].append(codes)
-            fb.append(cf_x.fallback)
-    x_fallback = (np.concatenate(fb) if fb else np.zeros(kc * kp, np.bool_)).reshape(kc, kp)
-    x_codes = {f: np.concatenate(v) for f, v in x_cols.items()}
+    ok_c, ok_p = ~c_fallback, ~p_fallback
+    wanted = {f for r in sides["pair"] for f in r.facts}
+    families: dict[str, _Family] = {}
+    for names, c_key, p_key in _families(c_bodies, p_bodies):
+        if not wanted.intersection(names):
+            continue
+        of_c, reps_c = _keyed(map(c_key, cads), len(cads), ok_c)
+        of_p, reps_p = _keyed((p_key(m.target) for m in mvs), len(mvs), ok_p)
+        combos = [(cads[a], mvs[b]) for a in reps_c.tolist() for b in reps_p.tolist()]
+        parts = [derive_columns(combos[k : k + _COMBO_CHUNK], day, params)
+                 for k in range(0, len(combos), _COMBO_CHUNK)]  # fmt: skip
+        facts = _concat(parts)
+        family = _Family(names, of_c, of_p, len(reps_p), facts,
+                         facts.fallback.reshape(len(reps_c), len(reps_p)))  # fmt: skip
+        families.update(dict.fromkeys(names, family))
+    used = list(dict.fromkeys(families.values()))
 
-    # 4. each pair rule once per distinct combination of what it reads
-    c_enc = {f: _encode(cf_c, f) for f in FACTS}
-    p_enc = {f: _encode(cf_p, f) for f in FACTS}
-    tables: list[_PairRule] = []
-    for rule in sides["pair"]:
-        names = sorted(f for f in rule.facts if f in FACTS)
-        c_side = [(f, *c_enc[f]) for f in names if FACTS[f].depends in ("cadre", "move")]
-        p_side = [(f, *p_enc[f]) for f in names if FACTS[f].depends == "post"]
-        x_side = [(f, x_codes[f], x_dec[f]) for f in names if FACTS[f].depends == "pair"]
-        tables.append(_PairRule.build(compiled, rule, c_side, p_side, x_side, len(cads),
-                                      len(mvs), kc * kp))  # fmt: skip
+    # 4. each pair rule once per (cadre key × post key) of what it reads
+    cache: dict[tuple[str, str], Ints] = {}
+
+    def codes(side: str, name: str) -> Ints:
+        if (side, name) not in cache:
+            cache[(side, name)] = _codes(cf_c if side == "cadre" else cf_p, name)
+        return cache[(side, name)]
+
+    tables = [_PairRule.build(compiled, rule, cf_c, cf_p, families, codes, ok_c, ok_p)
+              for rule in sides["pair"]]  # fmt: skip
 
     # 5. the verdict of every pair, in chunks of cadres
     step = max(1, _CHUNK_PAIRS // len(mvs))
@@ -638,13 +718,14 @@ def candidates(
     fallback_cols: list[Ints] = []
     for lo in range(0, len(cads), step):
         hi = min(len(cads), lo + step)
-        grid = np.ix_(sc[lo:hi], sp)
-        combo = sc[lo:hi, None] * kp + sp[None, :]
         mask = _JOIN[fc.mask[lo:hi, None], fp.mask[None, :]]
         for t in tables:
-            mask = _JOIN[mask, t.gather(lo, hi, combo) & 7]
+            mask = _JOIN[mask, t.gather(lo, hi) & 7]
         sub[lo:hi] = _VERDICT_OF_MASK[mask]
-        r, col = np.nonzero(c_fallback[lo:hi, None] | x_fallback[grid])
+        left = c_fallback[lo:hi, None] | p_fallback[None, :]
+        for x in used:
+            left |= x.fallback[x.of_cadre[lo:hi, None], x.of_post[None, :]]
+        r, col = np.nonzero(left)
         fallback_rows.append(r + lo)
         fallback_cols.append(col)
     f_rows = np.concatenate(fallback_rows)
@@ -682,7 +763,7 @@ def candidates(
     n_pp, n_x = len(pp_pat), 1 << len(prio_pair)
     mask = np.zeros(len(li), np.int64)
     for k, t in enumerate(prio_pair):
-        passed = (t.pick(li, lj, sc[li] * kp + sp[lj]) & _PRIO_BIT) > 0
+        passed = (t.pick(li, lj) & _PRIO_BIT) > 0
         mask |= passed.astype(np.int64) << k
     key = (pc_id[li] * n_pp + pp_id[lj]) * n_x + mask
     uniq, inv = np.unique(key, return_inverse=True)

@@ -167,31 +167,60 @@ _SPECS: tuple[FactSpec, ...] = (
     FactSpec("vc_secondment_child_ban", "bool", "Luật Viên chức cấm biệt phái nữ nuôi con dưới 36 tháng (theo tham số; chưa rõ khi chưa kiểm chứng)", "The public-employee law bars seconding a woman with a child under 36 months (parameter)", topic="state"),
 )  # fmt: skip
 
-#: The dependency class of every fact that is not a function of the cadre alone (see
-#: :data:`Dependency`); ``tests/test_candidates_registry.py`` checks it on derived facts.
+#: The dependency class of every fact (see :data:`Dependency`), the one place that says it;
+#: every fact of :data:`_SPECS` is listed (checked when the module loads), and
+#: ``tests/test_candidates.py`` checks the classes on derived facts.
 _DEPENDS: Final[dict[str, Dependency]] = {
     **dict.fromkeys(
         ("move_kind", "special_case_requested", "policy_case", "re_election",
          "planned_duration_months", "planned_duration_extra_days",
-         "requires_civil_service_intake", "job_position_fit", "sending_unit_assessed"),
+         "requires_civil_service_intake", "job_position_fit", "sending_unit_assessed",
+         "own_request", "head_other_bar",
+         # a dated parameter of the rule set alone: the same for every pair
+         "vc_secondment_child_ban"),
         "move",
+    ),
+    **dict.fromkeys(
+        ("gender", "age_months", "remaining_service_months", "remaining_terms",
+         "days_to_retirement", "days_from_start_to_retirement", "party_member",
+         "civil_servant", "ethnic_minority", "local_origin", "consecutive_terms_as_head",
+         "in_planning", "planning_disciplined", "planned_district_top_post",
+         "planned_district_standing_or_head", "planned_district_committee",
+         "district_committee_member",
+         "has_party_discipline", "months_since_party_discipline", "has_discipline_khien_trach",
+         "months_since_khien_trach", "has_discipline_canh_cao", "months_since_canh_cao",
+         "has_discipline_cach_chuc", "months_since_cach_chuc", "has_terminal_discipline",
+         "under_disciplinary_review", "under_investigation",
+         "latest_rating", "latest_rating_year", "latest_rating_htt_or_better",
+         "in_rotation", "months_in_rotation", "htxs_during_rotation",
+         "current_level", "current_title_code", "current_is_head", "current_is_deputy",
+         "months_in_current_post", "current_on_post_change_list",
+         "health_fit", "health_certificate_age_months", "pregnant", "has_children",
+         "youngest_child_age_months", "sole_carer", "sole_carer_reason", "maternity_leave",
+         "cadre_category", "cadre_elected", "criminal_proceedings", "serious_illness",
+         "long_term_study", "currently_seconded", "special_hardship", "rated_htt_lookback"),
+        "cadre",
     ),
     **dict.fromkeys(
         ("target_level", "target_title_code", "target_is_key_commune_post", "target_is_elected",
          "target_vacant", "target_created_for_move", "target_on_post_change_list",
-         "target_requires_degree", "target_requires_political_theory"),
+         "target_requires_degree", "target_requires_political_theory",
+         "target_commune_post_class"),
         "post",
     ),
     **dict.fromkeys(
-        ("level_direction", "target_relation", "degree_gap", "political_theory_gap",
-         "allowance_gap", "cross_unit", "planned_for_target"),
+        ("level_direction", "target_relation", "target_relation_source", "degree_gap",
+         "political_theory_gap", "allowance_gap", "cross_unit", "planned_for_target"),
         "pair",
     ),
 }  # fmt: skip
+_UNCLASSIFIED = {spec.name for spec in _SPECS} ^ set(_DEPENDS)
+if _UNCLASSIFIED:  # pragma: no cover - a new fact without its class fails every import
+    raise RuntimeError(f"facts without a dependency class (or classes of no fact): {_UNCLASSIFIED}")
 
 #: Every fact a rule may use, by name.
 FACTS: Final[dict[str, FactSpec]] = {
-    spec.name: replace(spec, depends=_DEPENDS.get(spec.name, "cadre")) for spec in _SPECS
+    spec.name: replace(spec, depends=_DEPENDS[spec.name]) for spec in _SPECS
 }
 
 
