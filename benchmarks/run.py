@@ -20,6 +20,10 @@ The same deterministic synthetic population (:mod:`synth`: 20,000 cadres × move
 (e·rules) the rule stage over the same derived facts as (a·decide): the vector backend's
      per-rule states, verdicts and priorities for all rows, reasons on demand.
 
+A section of its own (:mod:`candidates_bench`, ``--candidates-only`` alone,
+``--no-candidates`` to skip) times :func:`luanchuyen.candidates` on 20,000 cadres × 500 posts
+against ``cross`` + ``evaluate_many(reasons=False)`` on a 2,000 × 500 slice of the same data.
+
 A separate section (:mod:`plan_bench`, ``--plan-only`` alone, ``--no-plan`` to skip) times
 :func:`luanchuyen.analysis.proposal.propose_plan` on 2,000 cadres × 300 posts with the
 Chi Lăng targets: the eligibility matrix and the solver apart, its status and gap.
@@ -290,12 +294,20 @@ def main(argv: list[str] | None = None) -> int:
         "--plan-only", action="store_true", help="run only the planner section (propose_plan)"
     )
     parser.add_argument("--no-plan", action="store_true", help="skip the planner section")
+    parser.add_argument(
+        "--candidates-only", action="store_true", help="run only the candidate-search section"
+    )
+    parser.add_argument(
+        "--no-candidates", action="store_true", help="skip the candidate-search section"
+    )
     parser.add_argument("--no-server", action="store_true", help="skip the HTTP load test")
     parser.add_argument("--server-requests", type=int, default=3_000, help="per level")
     parser.add_argument("--server-seconds", type=float, default=20.0, help="per level")
     args = parser.parse_args(argv)
     if args.plan_only:
         return _plan_section(args.quick)
+    if args.candidates_only:
+        return _candidates_section(args.quick)
     if args.quick:
         args.n, args.durable_n = 1_000, 200
         args.rss_evals, args.durable_rss_evals, args.import_runs = 20_000, 2_000, 3
@@ -667,6 +679,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if not args.no_plan:
         _plan_section(args.quick)
+    if not args.no_candidates:
+        _candidates_section(args.quick)
     if not args.no_server:
         import server_load
 
@@ -683,6 +697,15 @@ def _plan_section(quick: bool) -> int:
     print("\n--- plan (issue 15): propose_plan, HiGHS ---")
     text, ok = plan_bench.run(200, 30) if quick else plan_bench.run()
     print(f"  {'PASS' if ok else 'FAIL'}  {text}")
+    return 0
+
+
+def _candidates_section(quick: bool) -> int:
+    """The candidate search: 20,000 cadres × 500 posts (:mod:`candidates_bench`, issue 14)."""
+    import candidates_bench
+
+    for text, ok in candidates_bench.run(quick):
+        print(f"  {'PASS' if ok else 'FAIL'}  {text}")
     return 0
 
 

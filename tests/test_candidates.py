@@ -39,67 +39,11 @@ from luanchuyen.ruleset.compile import RuleSet
 from luanchuyen.verdict import combine, rule_severities
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from synth import AS_OF, population
+from candidates_bench import people as _people
+from synth import AS_OF
 
 #: After the reform of 01/07/2025: NĐ 170/2025 bars, QĐ 368 equivalence (from 08/09/2025).
 AFTER_REFORM = date(2026, 3, 1)
-#: Other posts held at the same time, by level (title code, equivalence rank).
-_HELD = {
-    "xa": [("pho_chu_tich_ubnd", 30), ("chu_tich_ubnd", 40), ("pho_bi_thu", 40)],
-    "huyen": [("truong_phong", 50), ("uv_btv", 60), ("pho_chu_tich_ubnd", 60)],
-    "tinh": [("pho_giam_doc_so", 60), ("giam_doc_so", 70)],
-}
-_BODIES = ("UBND xã An Bình", "UBND xã Tân Lập", "Huyện ủy Chi Lăng", "Sở Nội vụ")
-
-
-def _state_fields(pop: list[tuple[dict[str, Any], dict[str, Any]]], seed: int) -> list[Any]:
-    """The synthetic population with the inputs of the state-law and equivalence facts:
-    category, elected, NĐ 170 bars, maternity leave, bodies (cross_unit), other posts held
-    (QĐ 368: ranked by the highest), key commune posts."""
-    rng = random.Random(seed)
-    out = []
-    for cadre, move in pop:
-        c, m, t = dict(cadre), dict(move), dict(move["target"])
-        for name, p in (("serious_illness", 0.03), ("long_term_study", 0.03),
-                        ("currently_seconded", 0.03), ("special_hardship", 0.03),
-                        ("criminal_proceedings", 0.02), ("elected", 0.3)):  # fmt: skip
-            if rng.random() < 0.85:
-                c[name] = rng.random() < p
-        if c.get("criminal_proceedings") and c.get("under_investigation") is False:
-            c["under_investigation"] = True
-        if rng.random() < 0.7:
-            c["category"] = rng.choice(["can_bo", "cong_chuc", "cong_chuc", "vien_chuc"])
-            if c.get("civil_servant") is not None:
-                c["civil_servant"] = c["category"] == "cong_chuc"
-        post = dict(c["current_post"])
-        if rng.random() < 0.6:
-            post["body"] = rng.choice(_BODIES)
-        if rng.random() < 0.15:
-            code, rank = rng.choice(_HELD[post["level"]])
-            held = {"title_code": code, "level": post["level"]}
-            post["other_posts"] = [{**held, "rank": rank} if rng.random() < 0.3 else held]
-        c["current_post"] = post
-        if rng.random() < 0.6:
-            t["body"] = rng.choice(_BODIES)
-        if rng.random() < 0.2:
-            t["key_commune_post"] = rng.random() < 0.5
-        family = c.get("family")
-        if family is not None and c["gender"] == "nu" and rng.random() < 0.5:
-            c["family"] = {**family, "maternity_leave": rng.random() < 0.1}
-        if rng.random() < 0.2:
-            m["own_request"] = rng.random() < 0.5
-        m["target"] = t
-        out.append((c, m))
-    return out
-
-
-def _people(n_cadres: int, n_posts: int, seed: int) -> tuple[list[Cadre], list[Position]]:
-    pop = _state_fields(population(n_cadres + n_posts, seed=seed), seed)
-    cadres = [Cadre.model_validate(c) for c, _ in pop[:n_cadres]]
-    posts = [Position.model_validate(m["target"]) for _, m in pop[n_cadres:]]
-    return cadres, posts
-
-
 _REFERENCE = get_backend("reference")
 
 
