@@ -297,6 +297,7 @@ def test_small_chunks_give_the_same_result(small: Any, monkeypatch: pytest.Monke
     whole = candidates(cadres[:80], posts[:30], as_of=AS_OF)
     monkeypatch.setattr(mod, "_COMBO_CHUNK", 7)
     monkeypatch.setattr(mod, "_CHUNK_PAIRS", 100)
+    monkeypatch.setattr(mod, "_TABLE_CHUNK", 5)
     chunked = candidates(cadres[:80], posts[:30], as_of=AS_OF)
     assert (chunked.verdicts == whole.verdicts).all()
     assert chunked.pair_priority.tolist() == whole.pair_priority.tolist()

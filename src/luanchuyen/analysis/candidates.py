@@ -84,7 +84,6 @@ _Side: TypeAlias = Literal["cadre", "post", "pair"]
 CODES: Final[tuple[str, ...]] = (*(v.value for v in VERDICT_CODES), "error")
 ELIGIBLE, NOT_ELIGIBLE, NEEDS_REVIEW, UNKNOWN, ERROR = range(5)
 _PASS: Final = OUTCOME_CODES.index(Outcome.PASS)
-_UNKNOWN: Final = OUTCOME_CODES.index(Outcome.UNKNOWN)
 #: Cadres whose pairs are combined at a time: bounds the temporary arrays to a few MiB.
 _CHUNK_PAIRS: Final = 1 << 20
 #: (cadre signature × post signature) rows derived at a time.
