@@ -10,6 +10,8 @@ reform, 01/03/2026. Measured in one run:
 - today's way on a 2,000 × 500 slice of the same data: ``cross`` then
   ``evaluate_many(..., reasons=False)`` (in four calls of 250,000 pairs, to keep this shared
   machine's memory in bounds), pairs per second, and the ratio;
+- the plain-Python baseline per pair and today's flat-table path per row
+  (:func:`_reference_points`);
 - agreement: the search's verdicts against ``evaluate(..., backend="reference")`` on every
   pair of a 200 × 50 population and on a random sample of 10,000 pairs of the large one, and
   against the ``evaluate_many`` frame on every pair of the slice.
@@ -243,7 +245,53 @@ def run(quick: bool = False) -> list[tuple[str, bool]]:
              small_agree == len(every) and sample_agree == sample
              and slice_agree == n_slice * n_p),
         ]  # fmt: skip
+    targets += _reference_points(quick, rules)
     return targets
+
+
+def _reference_points(quick: bool, rules: Any) -> list[tuple[str, bool]]:
+    """The plain-Python baseline per pair and today's table path per row, in the same run.
+
+    The baseline (:mod:`baseline`: ``derive_facts`` then hand-written ``if``/``else`` with
+    every reason) encodes the national QĐ 65 pack of 01/06/2024 only, so it is a per-pair
+    cost, not a check of these packs' verdicts. The table path is ``evaluate_many`` on a
+    frame in the flat spreadsheet layout (``requests_frame``): each row read by
+    ``Layout.read`` and validated into models (the columnar table input of issue 14, which
+    would go straight into the fact columns, is not built)."""
+    import gc
+
+    import baseline
+
+    import luanchuyen as lc
+    from luanchuyen.batch import evaluate_many
+    from luanchuyen.facts import derive_facts
+    from luanchuyen.models import Cadre, Move
+    from luanchuyen.records.frames import requests_frame
+
+    n = 2_000 if quick else 20_000
+    day = synth.AS_OF
+    pop = state_fields(synth.population(n, seed=65), 65)
+    models = [(Cadre.model_validate(c), Move.model_validate(m)) for c, m in pop]
+    params = lc.load_rules("qd65").compiled(day).params
+    gc.collect()
+    start = time.perf_counter()
+    for c, m in models:
+        d = derive_facts(c, m, day, params)
+        baseline.decide(d.facts, d.context)
+    base = n / (time.perf_counter() - start)
+    rows = 500 if quick else 3_000
+    frame = requests_frame(pop[:rows])
+    evaluate_many(frame.head(50), as_of=day, rules=rules, reasons=False)  # warm
+    gc.collect()
+    start = time.perf_counter()
+    evaluate_many(frame, as_of=day, rules=rules, reasons=False)
+    table = rows / (time.perf_counter() - start)
+    print(f"\nreference points ({day:%d/%m/%Y}): plain-Python baseline {base:,.0f} pairs/s "
+          f"({1e6 / base:.0f} µs a pair, {n:,} pairs); the table path today, evaluate_many on "
+          f"a {rows:,}-row flat-layout frame (reasons=False): {table:,.0f} rows/s "
+          f"= {table / base:.2f}× the baseline")  # fmt: skip
+    return [(f"columnar table input ≥ 10× the baseline per row: not built; today's table "
+             f"path {table / base:.2f}×", False)]  # fmt: skip
 
 
 if __name__ == "__main__":
