@@ -325,7 +325,12 @@ def main(argv: list[str] | None = None) -> int:
     from luanchuyen.models import Cadre, Move
 
     as_of = synth.AS_OF
-    rules = lc.load_rules()
+    from luanchuyen.ruleset.compile import RuleSet
+    from luanchuyen.ruleset.loader import default_rules_dir
+
+    # The plain-Python baseline encodes Quy định 65 alone: every path here runs the qd65 pack
+    # (the state pack nha-nuoc, default since 2026, would make the agreement check meaningless).
+    rules = RuleSet.from_paths([default_rules_dir() / "qd65"])
     compiled = rules.compiled(as_of)
     print(
         f"luanchuyen {lc.__version__} — Python {platform.python_version()}, numpy {np.__version__}, "
