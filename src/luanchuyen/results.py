@@ -9,21 +9,22 @@ not be evaluated has status ``error``, no verdict, and a coded bilingual message
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from luanchuyen.dates import parse_vn_date
 from luanchuyen.decision import Decision
 from luanchuyen.models import Cadre, Move
 from luanchuyen.ruleset.compile import CompiledRules
 from luanchuyen.ruleset.conditions import facts_of
 from luanchuyen.verdict import VERDICT_ORDER as _VERDICTS
-from luanchuyen.verdict import Outcome, verdict_text
+from luanchuyen.verdict import Outcome, Verdict, verdict_text
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
     "BOOL_COLUMNS",
+    "CONDITIONS",
     "CRITERIA_COLUMNS",
     "INT_COLUMNS",
     "LIST_COLUMNS",
@@ -38,6 +39,7 @@ __all__ = [
     "decisions_frame",
     "empty_row",
     "main_reason",
+    "met_reason",
     "priority_grounds",
     "summarise",
     "test_facts",
@@ -156,7 +158,8 @@ def main_reason(d: Decision) -> str:
     """The reason a row shows first, in Vietnamese, in the order the verdict is decided.
 
     The first blocking failure; else (verdict unknown) the first unknown that could change
-    the verdict; else the first failed review; else the verdict and the priorities met.
+    the verdict; else the first failed review; else, for an eligible row, how many conditions
+    applied and were met (:func:`met_reason`); else the verdict; with the priorities met.
     """
     for c in d.criteria:
         if c.applied_effect == "block":
@@ -171,7 +174,40 @@ def main_reason(d: Decision) -> str:
     titles = [
         c.title.vi for c in d.criteria if c.effect == "priority" and c.outcome is Outcome.PASS
     ]
+    if d.verdict is Verdict.ELIGIBLE:
+        met = sum(1 for c in d.criteria if c.effect in CONDITIONS and c.outcome is Outcome.PASS)
+        return met_reason(met, titles)
     return verdict_text(d.verdict, titles)
+
+
+#: The effects of a condition (a rule that can stop or hold the move).
+CONDITIONS: Final = frozenset({"block", "review"})
+
+
+def met_reason(met: int, priority_titles: Iterable[str] = (), lang: str = "vi") -> str:
+    """The reason of an eligible row: how many conditions applied and were met, priorities.
+
+    >>> met_reason(12, ["Dưới 40 tuổi"])
+    'Đạt cả 12 điều kiện áp dụng cho trường hợp này; ưu tiên: Dưới 40 tuổi'
+    >>> met_reason(0, lang="en")
+    'No condition applies to this case'
+    """
+    if lang == "en":
+        text = (
+            f"Meets all {met} conditions that apply to this case"
+            if met
+            else "No condition applies to this case"
+        )
+    else:
+        text = (
+            f"Đạt cả {met} điều kiện áp dụng cho trường hợp này"
+            if met
+            else "Không có điều kiện nào áp dụng cho trường hợp này"
+        )
+    titles = list(priority_titles)
+    if titles:
+        text += ("; priority: " if lang == "en" else "; ưu tiên: ") + "; ".join(titles)
+    return text
 
 
 _test_facts_cache: dict[str, dict[str, frozenset[str]]] = {}
@@ -263,9 +299,9 @@ def decision_row(
         months_in_rotation=facts.get("months_in_rotation"),
         ruleset=d.provenance.ruleset_signature,
     )
-    retirement = d.context.get("retirement_date")
-    if isinstance(retirement, str):
-        out["retirement_date"] = parse_vn_date(retirement)
+    retirement = d.context.get("retirement_date")  # a date: Decision.context is ISO
+    if isinstance(retirement, date):
+        out["retirement_date"] = retirement
     if cadre is not None and cadre.current_post is not None:
         out["current_title"] = cadre.current_post.title
         out["current_body"] = cadre.current_post.body
