@@ -133,3 +133,22 @@ def test_the_schema_describes_version_2() -> None:
     assert validator.is_valid(data)
     del data["reviews"][0]["rule_id"]
     assert not validator.is_valid(data)
+
+
+def test_built_models_equal_model_construct() -> None:
+    """decision.built skips model_construct's work; the models and their JSON are the same."""
+    from luanchuyen.decision import CriterionResult, Note, built
+    from luanchuyen.ruleset.schema import Text2
+
+    d = _review_and_warning()
+    for c in d.criteria:
+        assert set(c.__dict__) == set(CriterionResult.model_fields)  # every field given
+        again = CriterionResult.model_construct(**c.__dict__)
+        assert again == c and again.model_dump_json() == c.model_dump_json()
+        assert c.model_fields_set == set(CriterionResult.model_fields)
+    for n in [*d.reviews, *d.warnings]:
+        assert set(n.__dict__) == set(Note.model_fields)
+        assert Note.model_validate(n.model_dump()) == n
+    t = built(Text2, {"vi": "a", "en": "b"})
+    assert t == Text2(vi="a", en="b") and hash(t) == hash(Text2(vi="a", en="b"))
+    assert lc.Decision.model_validate_json(d.to_json()).to_json() == d.to_json()
