@@ -24,16 +24,17 @@ def _pairs() -> list[tuple[Cadre, Move]]:
         base_cadre(id="OLD-1", date_of_birth="10/10/1963"),  # not eligible
         base_cadre(id="UNK-1", planning=None),  # unknown
         base_cadre(id="YOUNG-1", date_of_birth="01/01/1990"),  # eligible with a priority
+        base_cadre(id="BAD-1"),  # its gender cell is spoiled in the sheet
     ]
     return [(Cadre.model_validate(c), Move.model_validate(base_move())) for c in cases]
 
 
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """A flat sheet (header on line 1, an error row on line 4) evaluated and written."""
+    """A flat sheet (header on line 1, an error row on line 6) evaluated and written."""
     tmp = tmp_path_factory.mktemp("wb")
     sheet = tables.requests_frame(_pairs())
-    sheet.loc[2, "Giới tính"] = "?"  # line 4 of the user's sheet: a bad cell
+    sheet.loc[4, "Giới tính"] = "?"  # line 6 of the user's sheet: a bad cell
     path = tables.write_table(sheet, tmp / "in.xlsx")
     frame = evaluate_many(tables.read_table(path), as_of=AS_OF, backend="reference", criteria=True)
     frame, crit = frame if isinstance(frame, tuple) else (frame, None)
@@ -60,12 +61,12 @@ def test_verdict_and_reason_first_with_filter_and_frozen_columns(workbook: Any) 
 def test_rows_are_numbered_as_the_users_sheet(workbook: Any) -> None:
     wb, frame = workbook
     rows = _rows(wb["Kết quả"])
-    assert [r["Dòng trong tệp"] for r in rows] == [2, 3, 4, 5]  # header on line 1
-    assert [r["STT"] for r in rows] == [1, 2, 3, 4]
-    assert list(frame["row"]) == [0, 1, 2, 3]  # the frame (and JSON Lines) keep 0-based rows
+    assert [r["Dòng trong tệp"] for r in rows] == [2, 3, 4, 5, 6]  # header on line 1
+    assert [r["STT"] for r in rows] == [1, 2, 3, 4, 5]
+    assert list(frame["row"]) == [0, 1, 2, 3, 4]  # the frame (and JSON Lines): 0-based
     crit = _rows(wb["Tiêu chí"])
-    assert {r["STT"] for r in crit} == {1, 2, 4}  # the error row has no criteria
-    error = rows[2]
+    assert {r["STT"] for r in crit} == {1, 2, 3, 4}  # the error row has no criteria
+    error = rows[4]
     assert (error["Kết luận"], error["Trạng thái"], error["Mã lỗi"]) == (
         "Lỗi dữ liệu",
         "Lỗi dữ liệu",
@@ -98,8 +99,9 @@ def test_summary_sheet_counts_by_verdict_in_vietnamese(workbook: Any) -> None:
     summary = {r[0]: r[2] for r in wb["Tóm tắt"].iter_rows(min_row=2, values_only=True)}
     assert summary["Đủ điều kiện"] == 2
     assert summary["Không đủ điều kiện"] == 1
+    assert summary["Chưa đủ dữ liệu để kết luận"] == 1
     assert summary["Lỗi dữ liệu"] == 1
-    assert summary["Tổng"] == 4
+    assert summary["Tổng"] == 5
 
 
 def test_the_eligible_reason_counts_the_conditions_met() -> None:
@@ -125,3 +127,17 @@ def test_fast_path_writes_the_same_eligible_reason(tmp_path: Path) -> None:
     rows = evaluate_many(pairs, as_of=AS_OF, backend="reference")
     assert list(fast["reason_vi"]) == list(rows["reason_vi"])
     assert fast.loc[0, "reason_vi"].startswith("Đạt cả ")
+
+
+def test_an_unknown_row_names_the_columns_to_fill(workbook: Any) -> None:
+    wb, _ = workbook
+    rows = {r["Mã cán bộ"]: r for r in _rows(wb["Kết quả"])}
+    unknown = rows["UNK-1"]
+    assert unknown["Kết luận"] == "Chưa đủ dữ liệu để kết luận"
+    # the inputs of every fact that would settle it (exception included): planning first
+    assert unknown["Cần bổ sung (cột)"].startswith("«Quy hoạch (chức danh)»")
+    assert rows["OK-1"]["Cần bổ sung (cột)"] is None
+    fast = evaluate_many(_pairs(), as_of=AS_OF, backend="vector")
+    slow = evaluate_many(_pairs(), as_of=AS_OF, backend="reference")
+    assert list(fast["missing_inputs"]) == list(slow["missing_inputs"])
+    assert [paths[:1] for paths in slow["missing_inputs"]] == [[], [], ["cadre.planning"], [], []]

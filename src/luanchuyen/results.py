@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from luanchuyen.decision import Decision
+from luanchuyen.facts.inputs import inputs_for
 from luanchuyen.models import Cadre, Move
 from luanchuyen.ruleset.compile import CompiledRules
 from luanchuyen.ruleset.conditions import facts_of
@@ -41,6 +42,7 @@ __all__ = [
     "main_reason",
     "met_reason",
     "priority_grounds",
+    "settling_inputs",
     "summarise",
     "test_facts",
     "typed_frames",
@@ -77,6 +79,7 @@ RESULT_COLUMNS: Final[tuple[str, ...]] = (
     "review_rules",
     "unknown_rules",
     "undecided_rules",
+    "missing_inputs",
     "warning_rules",
     "priority_rules",
     "priority_labels",
@@ -121,6 +124,7 @@ LIST_COLUMNS: Final[tuple[str, ...]] = (
     "review_rules",
     "unknown_rules",
     "undecided_rules",
+    "missing_inputs",
     "warning_rules",
     "priority_rules",
     "priority_labels",
@@ -152,6 +156,16 @@ def empty_row(row: int, source_row: Any = None, status: Status = "ok") -> Row:
     for c in LIST_COLUMNS:
         out[c] = []
     return out
+
+
+def settling_inputs(settling: Iterable[Iterable[str]]) -> list[str]:
+    """The input paths to fill in to settle the verdict: those of the facts that would settle
+    each undecided rule, in rule order, without repeats (empty once the verdict is stated).
+
+    >>> settling_inputs([["age_months"], ["age_months", "in_planning"]])
+    ['cadre.date_of_birth', 'cadre.planning']
+    """
+    return inputs_for(f for facts in settling for f in facts)
 
 
 def main_reason(d: Decision) -> str:
@@ -281,6 +295,7 @@ def decision_row(
             c.rule_id for c in crit if c.outcome is Outcome.UNKNOWN and c.effect in _CONSTRAINTS
         ],
         undecided_rules=list(d.settling_facts),
+        missing_inputs=settling_inputs(d.settling_facts.values()),
         warning_rules=[c.rule_id for c in crit if c.applied_effect == "warn"],
         priority_rules=[
             c.rule_id for c in crit if c.effect == "priority" and c.outcome is Outcome.PASS

@@ -35,7 +35,13 @@ from luanchuyen.decision import criterion_result
 from luanchuyen.engine.vector import VectorBackend
 from luanchuyen.facts import derive_facts
 from luanchuyen.facts.columnar import derive_columns
-from luanchuyen.results import CONDITIONS, RESULT_COLUMNS, met_reason, test_facts
+from luanchuyen.results import (
+    CONDITIONS,
+    RESULT_COLUMNS,
+    met_reason,
+    settling_inputs,
+    test_facts,
+)
 from luanchuyen.verdict import (
     CONSTRAINT_EFFECTS,
     OUTCOME_CODES,
@@ -78,6 +84,29 @@ def _patterns(matrix: Matrix) -> tuple[list[list[int]], list[int]]:
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     shared = [np.flatnonzero(matrix[i]).tolist() for i in first.tolist()]
     return shared, inverse.reshape(-1).tolist()
+
+
+def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> list[list[str]]:
+    """Per row, the input paths that would settle the verdict (``results.settling_inputs``
+    over each undecided rule's absent facts, as ``DerivedFacts.missing`` lists them)."""
+
+    def absent(name: str, i: int) -> bool:
+        if name in cf.ints:
+            return not cf.ints[name][1][i]
+        if name in cf.bools:
+            return not cf.bools[name][1][i]
+        if name in cf.enums:
+            return cf.enums[name][i] is None
+        return True
+
+    out: list[list[str]] = [[] for _ in range(undecided.shape[0])]
+    for i in np.flatnonzero(undecided.any(axis=1)).tolist():
+        settling = [
+            sorted(f for f in rules[k].facts if absent(f, i))
+            for k in np.flatnonzero(undecided[i]).tolist()
+        ]
+        out[i] = settling_inputs(settling)
+    return out
 
 
 def _lists(matrix: Matrix, labels: Sequence[str]) -> list[list[str]]:
@@ -205,6 +234,7 @@ def group_frame(
         "review_rules": _lists(review, ids),
         "unknown_rules": _lists(unknown & constraint, ids),
         "undecided_rules": _lists(undecided, ids),
+        "missing_inputs": _settling_inputs(undecided, rules, cf),
         "warning_rules": _lists(applied == effect_code("warn"), ids),
         "priority_rules": _lists(prio, ids),
         "priority_labels": [titles[k].copy() for k in prio_which],

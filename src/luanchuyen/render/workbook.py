@@ -59,6 +59,7 @@ RESULT_HEADERS: Final[dict[str, str]] = {
     "priority": "Ưu tiên",
     "blocking_rules": "Tiêu chí không đạt (chặn)",
     "undecided_rules": "Tiêu chí cần bổ sung để kết luận",
+    "missing_inputs": "Cần bổ sung (cột)",
     "review_rules": "Tiêu chí cần xem xét",
     "unknown_rules": "Tiêu chí chưa đủ dữ liệu",
     "warning_rules": "Lưu ý",
@@ -174,7 +175,15 @@ def _shown(column: str, value: Any) -> Any:
         return label("status", value)
     if column in _FACT_COLUMNS and isinstance(value, str):
         return value_label(column, value, "vi") or value
+    if column == "missing_inputs" and isinstance(value, list | tuple):
+        return [_header(str(path)) for path in value]  # what the user fills: the column
     return value
+
+
+def _header(path: str) -> str:
+    from luanchuyen.render.text import input_label
+
+    return f"«{input_label(path)}»"
 
 
 def summary_sheet(frame: pd.DataFrame) -> Sheet:
