@@ -63,9 +63,15 @@ class Note(Text2):
     were left out (``code`` ``records_after_as_of``), which no rule produces.
     """
 
-    rule_id: str | None = Field(description="The rule the message comes from")
+    rule_id: str | None = Field(
+        description="Tiêu chí sinh ra nội dung này / the rule the message comes from"
+    )
     code: str | None = Field(
-        None, description="records_after_as_of for the library's own notice; else null"
+        None,
+        description=(
+            "records_after_as_of cho thông báo của thư viện, còn lại null / "
+            "records_after_as_of for the library's own notice; else null"
+        ),
     )
 
 
@@ -166,14 +172,18 @@ class Decision(BaseModel):
     )
     priority: bool
     priority_reasons: list[Note] = Field(
-        default_factory=list, description="The priorities that hold, each with its rule id"
+        default_factory=list,
+        description="Các ưu tiên được hưởng, kèm mã tiêu chí / the priorities that hold",
     )
     warnings: list[Note] = Field(
-        default_factory=list, description="The warnings, each with its rule id"
+        default_factory=list, description="Các lưu ý, kèm mã tiêu chí / the warnings"
     )
     reviews: list[Note] = Field(
         default_factory=list,
-        description="The failed reviews (for the competent authority), each with its rule id",
+        description=(
+            "Các nội dung cần cấp có thẩm quyền xem xét, kèm mã tiêu chí / "
+            "the failed reviews, for the competent authority"
+        ),
     )
     blocking: list[str] = Field(default_factory=list, description="Ids of failed blocking rules")
     criteria: list[CriterionResult]
@@ -188,15 +198,16 @@ class Decision(BaseModel):
     context: dict[str, Any] = Field(
         default_factory=dict,
         description=(
-            "Values the messages quote, for machines: dates ISO yyyy-mm-dd (also inside "
+            "Giá trị các thông điệp trích dẫn, cho máy: ngày ISO yyyy-mm-dd / values the "
+            "messages quote, for machines: dates ISO yyyy-mm-dd (also inside "
             "records_after_as_of), codes, and texts named *_vi / *_en"
         ),
     )
     context_display: dict[str, str] = Field(
         default_factory=dict,
         description=(
-            "How the messages show the context values that differ from their machine form "
-            "(dates dd/mm/yyyy), by the same keys"
+            "Cách thông điệp hiển thị các giá trị đó (ngày dd/mm/yyyy) / how the messages "
+            "show the context values that differ from their machine form, by the same keys"
         ),
     )
     provenance: Provenance
