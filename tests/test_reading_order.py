@@ -102,3 +102,13 @@ def test_replay_checks_each_part_of_the_receipt() -> None:
     assert field_of({**data, "verdict": "not_eligible"}) == "decision"
     overlay = lc.evaluate(cadre, move, as_of=AS_OF, rules=lc.load_rules("chi-lang-2024"))
     assert replay(overlay, cadre, move).provenance.packs == overlay.provenance.packs
+
+
+def test_the_library_notice_is_read_in_text_and_html() -> None:
+    cadre = base_cadre(disciplines=[{"form": "khien_trach", "decision_date": "01/01/2099"}])
+    d = lc.evaluate(cadre, base_move(), as_of=AS_OF, backend="reference")
+    notice = next(n for n in d.warnings if n.rule_id is None)
+    text = d.explain("vi")
+    assert f"  {MARKS['warn']} {notice.vi}" in text.splitlines()
+    assert notice.en in d.explain("en")
+    assert "01/01/2099" in decision_html(d)
