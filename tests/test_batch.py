@@ -97,7 +97,7 @@ def _check_equal(
     ]
     assert row["remaining_service_months"] == d.facts.get("remaining_service_months")
     assert row["age_months"] == d.facts.get("age_months")
-    assert row["retirement_date"].strftime("%d/%m/%Y") == d.context["retirement_date"]
+    assert pd.Timestamp(row["retirement_date"]).date() == d.context["retirement_date"]
     assert row["ruleset"] == d.provenance.ruleset_signature
     mine = crit.loc[crit["row"] == row["row"]]
     assert list(mine["rule_id"]) == [c.rule_id for c in d.criteria]

@@ -45,7 +45,7 @@ def test_batch_cadres_times_positions_to_csv(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out, encoding="utf-8-sig")
     assert len(frame) == 30 * 8
-    assert set(frame["Hình thức"]) == {"luan_chuyen"}
+    assert set(frame["Hình thức"]) == {"Luân chuyển"}  # the kind in words, not its code
     assert frame["Dòng trong tệp"].iloc[0] == "2×2"
 
 
@@ -61,7 +61,7 @@ def test_batch_no_reasons_leaves_only_the_reason_out(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         frames.append(pd.read_csv(out, encoding="utf-8-sig"))
     full, lean = frames
-    ok = lean["Trạng thái"] != "error"
+    ok = lean["Trạng thái"] != "Lỗi dữ liệu"
     assert full.loc[ok, "Lý do chính"].notna().all()
     assert lean.loc[ok, "Lý do chính"].isna().all()
     pd.testing.assert_frame_equal(

@@ -23,7 +23,8 @@ def test_tc01_national_is_eligible(backend: Any) -> None:
     assert d.facts["remaining_service_months"] == 216
     assert d.facts["age_months"] == 528
     assert d.criterion("min_remaining_service_10y").outcome is Outcome.PASS
-    assert d.context["retirement_date"] == "31/05/2042"
+    assert d.context["retirement_date"] == date(2042, 5, 31)  # ISO in the JSON
+    assert d.context_display["retirement_date"] == "31/05/2042"
     assert d.provenance.packs == ["nha-nuoc", "qd65"]
 
 

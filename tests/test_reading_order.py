@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import luanchuyen as lc
 from factories import base_cadre, base_move
 from luanchuyen.evaluation import input_hash
@@ -74,3 +76,39 @@ def test_a_receipt_replays_to_the_same_decision() -> None:
     assert json.loads(again.to_json()) == stored
     changed = input_hash(c, m.model_copy(update={"policy_case": True}))
     assert changed != receipt["input_hash"]
+
+
+def test_replay_checks_each_part_of_the_receipt() -> None:
+    from luanchuyen.errors import InputError
+    from luanchuyen.evaluation import replay
+
+    cadre, move = base_cadre(), base_move()
+    stored = lc.evaluate(cadre, move, as_of=AS_OF, backend="reference")
+    again = replay(stored.to_json(), cadre, move)
+    assert again.to_json() == stored.to_json()
+    data = json.loads(stored.to_json())
+
+    def field_of(bad: dict[str, object], c: dict[str, object] = cadre) -> str | None:
+        with pytest.raises(InputError) as info:
+            replay(bad, c, move)
+        assert info.value.code == "receipt_mismatch"
+        return info.value.field
+
+    assert field_of(data, base_cadre(name="Người khác")) == "provenance.input_hash"
+    other = {**data, "provenance": {**data["provenance"], "library_version": "0.0.1"}}
+    assert field_of(other) == "provenance.library_version"
+    other = {**data, "provenance": {**data["provenance"], "rules_hash": "0" * 64}}
+    assert field_of(other) == "provenance.rules_hash"
+    assert field_of({**data, "verdict": "not_eligible"}) == "decision"
+    overlay = lc.evaluate(cadre, move, as_of=AS_OF, rules=lc.load_rules("chi-lang-2024"))
+    assert replay(overlay, cadre, move).provenance.packs == overlay.provenance.packs
+
+
+def test_the_library_notice_is_read_in_text_and_html() -> None:
+    cadre = base_cadre(disciplines=[{"form": "khien_trach", "decision_date": "01/01/2099"}])
+    d = lc.evaluate(cadre, base_move(), as_of=AS_OF, backend="reference")
+    notice = next(n for n in d.warnings if n.rule_id is None)
+    text = d.explain("vi")
+    assert f"  {MARKS['warn']} {notice.vi}" in text.splitlines()
+    assert notice.en in d.explain("en")
+    assert "01/01/2099" in decision_html(d)

@@ -14,6 +14,7 @@ import pytest
 
 import luanchuyen as lc
 from factories import base_cadre, base_move
+from luanchuyen.io.schema import SCHEMA_VERSION
 from server_process import Served, running_server
 
 AS_OF = "2024-06-01"
@@ -344,7 +345,7 @@ def test_facts(http: httpx.Client) -> None:
 @pytest.mark.parametrize("model", ["cadre", "position", "move", "case", "decision"])
 def test_schemas(http: httpx.Client, model: str) -> None:
     body = http.get(f"/v1/schema/{model}").json()
-    assert body["$id"] == f"urn:luanchuyen:schema:{model}:1"
+    assert body["$id"] == f"urn:luanchuyen:schema:{model}:{SCHEMA_VERSION}"
     jsonschema.Draft202012Validator.check_schema(body)
 
 
@@ -504,3 +505,40 @@ def test_two_worker_processes_keep_keys_and_limits(
             assert health["auth"] is True and health["limits"]["max_rows"] == 2
         r = c.post("/v1/evaluate-many", json=[_case()] * 3, headers=auth)
         _assert_error(r, 413, "too_many_rows")
+
+
+def test_answers_are_not_held_by_nagle() -> None:
+    """The listening socket is TCP by protocol, so asyncio sets TCP_NODELAY on each connection.
+
+    Without it an answer written in two parts (headers, then body) waited ~40 ms for the
+    client's delayed ACK: the service gave 20 evaluations/s to one client.
+    """
+    import asyncio
+    import socket
+
+    from luanchuyen.server import listening_socket
+
+    async def accepted_nodelay() -> int:
+        listener = listening_socket("127.0.0.1", 0)
+        found: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        def protocol() -> asyncio.Protocol:
+            class P(asyncio.Protocol):
+                def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                    sock = transport.get_extra_info("socket")
+                    found.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                    transport.close()
+
+            return P()
+
+        server = await asyncio.get_running_loop().create_server(protocol, sock=listener)
+        try:
+            port = listener.getsockname()[1]
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            value = await asyncio.wait_for(found, 10)
+            writer.close()
+            return value
+        finally:
+            server.close()
+
+    assert asyncio.run(accepted_nodelay()) != 0

@@ -185,7 +185,7 @@ def test_bad_enum_names_the_column_and_the_allowed_codes() -> None:
     err = info.value
     assert err.code == "invalid_enum"
     assert "Cấp hiện tại" in err.message_vi
-    assert "huyen" in err.message_vi and "xa" in err.message_en
+    assert "Huyện" in err.message_vi and "xa" in err.message_en  # vi: the words; en: the codes
 
 
 def test_lists_split_on_semicolons_and_broadcast_single_values() -> None:
@@ -373,7 +373,7 @@ def test_results_to_excel_colour_the_verdicts(tmp_path: Path) -> None:
     assert wb.sheetnames == ["Kết quả", "Tóm tắt", "Tiêu chí"]
     ws = wb["Kết quả"]
     headers = [c.value for c in ws[1]]
-    assert headers[:4] == ["Dòng (thứ tự)", "Dòng trong tệp", "Mã cán bộ", "Họ và tên"]
+    assert headers[:5] == ["Kết luận", "Lý do chính", "Dòng trong tệp", "Mã cán bộ", "Họ và tên"]
     col = headers.index("Kết luận") + 1
     colours = {
         ws.cell(row=r, column=col).value: ws.cell(row=r, column=col).fill.fgColor.rgb
@@ -395,7 +395,7 @@ def test_results_to_csv_and_jsonl(tmp_path: Path) -> None:
     frame, crit = _results()
     csv_path = tables.write_results(frame, tmp_path / "out.csv", criteria=crit)
     text = csv_path.read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("Dòng (thứ tự),Dòng trong tệp,Mã cán bộ")
+    assert text.splitlines()[0].startswith("Kết luận,Lý do chính,Dòng trong tệp,Mã cán bộ")
     assert (tmp_path / "out.criteria.csv").is_file()
     jsonl = tables.write_results(frame, tmp_path / "out.jsonl", criteria=crit)
     lines = [json.loads(x) for x in jsonl.read_text(encoding="utf-8").splitlines()]

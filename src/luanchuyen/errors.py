@@ -122,6 +122,11 @@ ERROR_CODES: Final[dict[str, tuple[str, str]]] = {
         "Lỗi máy chủ không mong đợi (đã ghi nhận, không kèm dữ liệu hồ sơ)",
         "Unexpected server error (logged without record data)",
     ),
+    "receipt_mismatch": (
+        "Biên nhận của kết luận không khớp khi đánh giá lại (hồ sơ, bộ quy tắc, phiên bản "
+        "hoặc kết quả khác)",
+        "A decision's receipt does not match on replay (inputs, rules, version or result differ)",
+    ),
 }
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "input_hash",
     "load_rules",
     "prepare",
+    "replay",
 ]
 
 BackendName = Literal["durable", "reference", "vector"]
@@ -184,3 +185,74 @@ def decide(
             input_hash=input_hash(cadre, move),
         ),
     )
+
+
+def replay(
+    stored: Decision | Mapping[str, Any] | str | bytes,
+    cadre: Cadre | Mapping[str, Any],
+    move: Move | Mapping[str, Any],
+    *,
+    rules: RuleSet | None = None,
+) -> Decision:
+    """Evaluate again the case a stored decision answered, and check it against its receipt.
+
+    ``stored`` is the Decision, its JSON or the parsed JSON. The inputs must hash to the
+    receipt's ``input_hash``, the packs (``rules``, default: the packs the receipt names) to its
+    ``rules_hash``, this library must be the receipt's ``library_version``; the decision made
+    again on the receipt's ``as_of`` with its backend must equal the stored one.
+
+    Returns:
+        The decision made again (equal to ``stored``).
+
+    Raises:
+        InputError: code ``receipt_mismatch``, ``field`` naming what differs
+            (``provenance.input_hash``, ``provenance.rules_hash``,
+            ``provenance.library_version`` or ``decision``).
+    """
+    import json
+
+    if isinstance(stored, Decision):
+        data: Mapping[str, Any] = json.loads(stored.to_json())
+    elif isinstance(stored, str | bytes):
+        data = json.loads(stored)
+    else:
+        data = stored
+    receipt = data.get("provenance") or {}
+    c = validate_model(Cadre, cadre, "cadre")
+    m = validate_model(Move, move, "move")
+
+    def mismatch(field: str, vi: str, en: str) -> InputError:
+        return InputError("receipt_mismatch", vi, en, field=field)
+
+    if receipt.get("input_hash") != input_hash(c, m):
+        raise mismatch(
+            "provenance.input_hash",
+            "Hồ sơ đưa vào không phải hồ sơ đã được đánh giá (input_hash khác)",
+            "These inputs are not the ones decided (input_hash differs)",
+        )
+    if receipt.get("library_version") != __version__:
+        raise mismatch(
+            "provenance.library_version",
+            f"Kết luận do phiên bản {receipt.get('library_version')} lập, đây là {__version__}",
+            f"Decided by version {receipt.get('library_version')}, this is {__version__}",
+        )
+    packs = [str(p) for p in receipt.get("packs") or ()]
+    if rules is None:
+        national = set(default_rules().pack_ids)
+        rules = load_rules(*[p for p in packs if p not in national])
+    if rules.content_hash != receipt.get("rules_hash") or list(rules.pack_ids) != packs:
+        raise mismatch(
+            "provenance.rules_hash",
+            "Bộ quy tắc khác bộ quy tắc đã dùng (rules_hash khác)",
+            "The rule packs differ from the ones used (rules_hash differs)",
+        )
+    backend = receipt.get("backend", "durable")
+    as_of = str(receipt.get("as_of") or "")  # an empty date is refused by evaluate
+    again = evaluate(c, m, as_of=as_of, rules=rules, backend=backend)
+    if json.loads(again.to_json()) != dict(data):
+        raise mismatch(
+            "decision",
+            "Đánh giá lại cho kết quả khác kết luận đã lưu",
+            "Evaluating again gives another result than the stored decision",
+        )
+    return again

@@ -9,21 +9,23 @@ not be evaluated has status ``error``, no verdict, and a coded bilingual message
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from luanchuyen.dates import parse_vn_date
 from luanchuyen.decision import Decision
+from luanchuyen.facts.inputs import inputs_for
 from luanchuyen.models import Cadre, Move
 from luanchuyen.ruleset.compile import CompiledRules
 from luanchuyen.ruleset.conditions import facts_of
 from luanchuyen.verdict import VERDICT_ORDER as _VERDICTS
-from luanchuyen.verdict import Outcome, verdict_text
+from luanchuyen.verdict import Outcome, Verdict, verdict_text
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
     "BOOL_COLUMNS",
+    "CONDITIONS",
     "CRITERIA_COLUMNS",
     "INT_COLUMNS",
     "LIST_COLUMNS",
@@ -38,7 +40,9 @@ __all__ = [
     "decisions_frame",
     "empty_row",
     "main_reason",
+    "met_reason",
     "priority_grounds",
+    "settling_inputs",
     "summarise",
     "test_facts",
     "typed_frames",
@@ -75,6 +79,7 @@ RESULT_COLUMNS: Final[tuple[str, ...]] = (
     "review_rules",
     "unknown_rules",
     "undecided_rules",
+    "missing_inputs",
     "warning_rules",
     "priority_rules",
     "priority_labels",
@@ -119,6 +124,7 @@ LIST_COLUMNS: Final[tuple[str, ...]] = (
     "review_rules",
     "unknown_rules",
     "undecided_rules",
+    "missing_inputs",
     "warning_rules",
     "priority_rules",
     "priority_labels",
@@ -152,11 +158,22 @@ def empty_row(row: int, source_row: Any = None, status: Status = "ok") -> Row:
     return out
 
 
+def settling_inputs(settling: Iterable[Iterable[str]]) -> list[str]:
+    """The input paths to fill in to settle the verdict: those of the facts that would settle
+    each undecided rule, in rule order, without repeats (empty once the verdict is stated).
+
+    >>> settling_inputs([["age_months"], ["age_months", "in_planning"]])
+    ['cadre.date_of_birth', 'cadre.planning']
+    """
+    return inputs_for(f for facts in settling for f in facts)
+
+
 def main_reason(d: Decision) -> str:
     """The reason a row shows first, in Vietnamese, in the order the verdict is decided.
 
     The first blocking failure; else (verdict unknown) the first unknown that could change
-    the verdict; else the first failed review; else the verdict and the priorities met.
+    the verdict; else the first failed review; else, for an eligible row, how many conditions
+    applied and were met (:func:`met_reason`); else the verdict; with the priorities met.
     """
     for c in d.criteria:
         if c.applied_effect == "block":
@@ -171,7 +188,40 @@ def main_reason(d: Decision) -> str:
     titles = [
         c.title.vi for c in d.criteria if c.effect == "priority" and c.outcome is Outcome.PASS
     ]
+    if d.verdict is Verdict.ELIGIBLE:
+        met = sum(1 for c in d.criteria if c.effect in CONDITIONS and c.outcome is Outcome.PASS)
+        return met_reason(met, titles)
     return verdict_text(d.verdict, titles)
+
+
+#: The effects of a condition (a rule that can stop or hold the move).
+CONDITIONS: Final = frozenset({"block", "review"})
+
+
+def met_reason(met: int, priority_titles: Iterable[str] = (), lang: str = "vi") -> str:
+    """The reason of an eligible row: how many conditions applied and were met, priorities.
+
+    >>> met_reason(12, ["Dưới 40 tuổi"])
+    'Đạt cả 12 điều kiện áp dụng cho trường hợp này; ưu tiên: Dưới 40 tuổi'
+    >>> met_reason(0, lang="en")
+    'No condition applies to this case'
+    """
+    if lang == "en":
+        text = (
+            f"Meets all {met} conditions that apply to this case"
+            if met
+            else "No condition applies to this case"
+        )
+    else:
+        text = (
+            f"Đạt cả {met} điều kiện áp dụng cho trường hợp này"
+            if met
+            else "Không có điều kiện nào áp dụng cho trường hợp này"
+        )
+    titles = list(priority_titles)
+    if titles:
+        text += ("; priority: " if lang == "en" else "; ưu tiên: ") + "; ".join(titles)
+    return text
 
 
 _test_facts_cache: dict[str, dict[str, frozenset[str]]] = {}
@@ -245,6 +295,7 @@ def decision_row(
             c.rule_id for c in crit if c.outcome is Outcome.UNKNOWN and c.effect in _CONSTRAINTS
         ],
         undecided_rules=list(d.settling_facts),
+        missing_inputs=settling_inputs(d.settling_facts.values()),
         warning_rules=[c.rule_id for c in crit if c.applied_effect == "warn"],
         priority_rules=[
             c.rule_id for c in crit if c.effect == "priority" and c.outcome is Outcome.PASS
@@ -263,9 +314,9 @@ def decision_row(
         months_in_rotation=facts.get("months_in_rotation"),
         ruleset=d.provenance.ruleset_signature,
     )
-    retirement = d.context.get("retirement_date")
-    if isinstance(retirement, str):
-        out["retirement_date"] = parse_vn_date(retirement)
+    retirement = d.context.get("retirement_date")  # a date: Decision.context is ISO
+    if isinstance(retirement, date):
+        out["retirement_date"] = retirement
     if cadre is not None and cadre.current_post is not None:
         out["current_title"] = cadre.current_post.title
         out["current_body"] = cadre.current_post.body

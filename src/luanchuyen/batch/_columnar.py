@@ -35,7 +35,13 @@ from luanchuyen.decision import criterion_result
 from luanchuyen.engine.vector import VectorBackend
 from luanchuyen.facts import derive_facts
 from luanchuyen.facts.columnar import derive_columns
-from luanchuyen.results import RESULT_COLUMNS, test_facts
+from luanchuyen.results import (
+    CONDITIONS,
+    RESULT_COLUMNS,
+    met_reason,
+    settling_inputs,
+    test_facts,
+)
 from luanchuyen.verdict import (
     CONSTRAINT_EFFECTS,
     OUTCOME_CODES,
@@ -55,6 +61,7 @@ __all__ = ["group_frame"]
 _PASS = OUTCOME_CODES.index(Outcome.PASS)
 _UNKNOWN = OUTCOME_CODES.index(Outcome.UNKNOWN)
 _VERDICT_UNKNOWN = VERDICT_CODES.index(Verdict.UNKNOWN)
+_VERDICT_ELIGIBLE = VERDICT_CODES.index(Verdict.ELIGIBLE)
 
 Matrix: TypeAlias = npt.NDArray[np.bool_]
 _DICT = attrgetter("__dict__")
@@ -77,6 +84,29 @@ def _patterns(matrix: Matrix) -> tuple[list[list[int]], list[int]]:
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     shared = [np.flatnonzero(matrix[i]).tolist() for i in first.tolist()]
     return shared, inverse.reshape(-1).tolist()
+
+
+def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> list[list[str]]:
+    """Per row, the input paths that would settle the verdict (``results.settling_inputs``
+    over each undecided rule's absent facts, as ``DerivedFacts.missing`` lists them)."""
+
+    def absent(name: str, i: int) -> bool:
+        if name in cf.ints:
+            return not cf.ints[name][1][i]
+        if name in cf.bools:
+            return not cf.bools[name][1][i]
+        if name in cf.enums:
+            return cf.enums[name][i] is None
+        return True
+
+    out: list[list[str]] = [[] for _ in range(undecided.shape[0])]
+    for i in np.flatnonzero(undecided.any(axis=1)).tolist():
+        settling = [
+            sorted(f for f in rules[k].facts if absent(f, i))
+            for k in np.flatnonzero(undecided[i]).tolist()
+        ]
+        out[i] = settling_inputs(settling)
+    return out
 
 
 def _lists(matrix: Matrix, labels: Sequence[str]) -> list[list[str]]:
@@ -142,7 +172,8 @@ def group_frame(
     undecided = combined.undecided
     prio = passed & priority_rule
     # The main reason, as ``results.main_reason``: the first blocking failure, else (verdict
-    # unknown) the first unknown that could change it, else the first review, else the verdict.
+    # unknown) the first unknown that could change it, else the first review, else (eligible)
+    # how many conditions were met, else the verdict.
     reason_rule = _first(blocking)
     reason_rule = np.where(
         (reason_rule < 0) & (verdicts == _VERDICT_UNKNOWN), _first(undecided), reason_rule
@@ -154,13 +185,20 @@ def group_frame(
     grounds = [sorted(set().union(*(tests[ids[j]] for j in p))) for p in prio_shared]
     reason_vi: list[str | None] = [None] * len(group)
     if reasons:  # the verdict's text here; a rule's message is written below
-        texts: dict[tuple[int, int], str] = {}
-        codes = zip(verdicts.tolist(), prio_which, reason_rule.tolist(), strict=True)
-        for i, (v, k, j) in enumerate(codes):
+        condition = np.array([e in CONDITIONS for e in effects], dtype=np.bool_)
+        met = (passed & condition).sum(axis=1).tolist()
+        texts: dict[tuple[int, int, int], str] = {}
+        codes = zip(verdicts.tolist(), prio_which, reason_rule.tolist(), met, strict=True)
+        for i, (v, k, j, n) in enumerate(codes):
             if j < 0:
-                key = (v, k)
+                eligible = v == _VERDICT_ELIGIBLE
+                key = (v, k, n if eligible else -1)
                 if key not in texts:
-                    texts[key] = verdict_text(VERDICT_CODES[v], titles[k])
+                    texts[key] = (
+                        met_reason(n, titles[k])
+                        if eligible
+                        else verdict_text(VERDICT_CODES[v], titles[k])
+                    )
                 reason_vi[i] = texts[key]
 
     # The models' own fields, read through each model's __dict__ once (the models of a big
@@ -196,6 +234,7 @@ def group_frame(
         "review_rules": _lists(review, ids),
         "unknown_rules": _lists(unknown & constraint, ids),
         "undecided_rules": _lists(undecided, ids),
+        "missing_inputs": _settling_inputs(undecided, rules, cf),
         "warning_rules": _lists(applied == effect_code("warn"), ids),
         "priority_rules": _lists(prio, ids),
         "priority_labels": [titles[k].copy() for k in prio_which],

@@ -2,10 +2,16 @@
 
 Each schema carries an ``$id`` naming the model and :data:`SCHEMA_VERSION`, so that an app can
 tell which contract it validated against. The version changes when the shape of a model
-changes in a way an app can notice.
+changes in a way an app can notice (the history is in ``docs/json-contract.md``):
+
+* ``1`` — the first published contract.
+* ``2`` — every review, warning and priority entry carries its ``rule_id`` (the library's own
+  notice about records after the as-of date has ``rule_id`` null and a ``code``); the dates
+  of ``context`` are ISO ``yyyy-mm-dd``, their ``dd/mm/yyyy`` display forms are in
+  ``context_display``.
 
 >>> json_schema("decision")["$id"]
-'urn:luanchuyen:schema:decision:1'
+'urn:luanchuyen:schema:decision:2'
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any, Final
 __all__ = ["SCHEMA_MODELS", "SCHEMA_VERSION", "json_schema"]
 
 #: Version of the JSON contract (inputs and the Decision).
-SCHEMA_VERSION: Final = "1"
+SCHEMA_VERSION: Final = "2"
 #: The models with a published schema.
 SCHEMA_MODELS: Final[tuple[str, ...]] = ("cadre", "position", "move", "case", "decision")
 

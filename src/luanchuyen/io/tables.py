@@ -132,10 +132,13 @@ def _write_sheet(
     rows: Sequence[Sequence[Any]],
     *,
     fill: Callable[[int, int, Any], str | None] | None = None,
+    autofilter: bool = False,
+    freeze: str = "A2",
 ) -> None:
     """Append a sheet to a write-only workbook: bold header, widths, frozen header, dates.
 
-    ``fill(row_index, column_index, value)`` may return a background colour for a cell.
+    ``fill(row_index, column_index, value)`` may return a background colour for a cell;
+    ``autofilter`` puts a filter on the header row; ``freeze`` is the first cell that scrolls.
     """
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -152,7 +155,9 @@ def _write_sheet(
                 widths[i] = min(max(widths[i], width), 60)
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = freeze
+    if autofilter and headers:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -291,7 +296,15 @@ def write_results(
 
         wb = Workbook(write_only=True)
         for sheet in result_sheets(frame, criteria, _plain):
-            _write_sheet(wb, sheet.title, sheet.headers, sheet.rows, fill=sheet.fill)
+            _write_sheet(
+                wb,
+                sheet.title,
+                sheet.headers,
+                sheet.rows,
+                fill=sheet.fill,
+                autofilter=sheet.autofilter,
+                freeze=sheet.freeze,
+            )
         _save_workbook(wb, p, None)
     elif suffix in _CSV:
         from luanchuyen.io.safe_write import atomic_paths

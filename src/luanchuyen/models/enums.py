@@ -81,10 +81,13 @@ class CodedEnum(StrEnum):
             except ValueError:
                 pass
         allowed = ", ".join(m.value for m in cls)
+        # Vietnamese names the choices by their words (no class name, no bare code).
+        allowed_vi = ", ".join(m.label_vi for m in cls)
+        where_vi = f" cho trường «{field}»" if field else ""
         name = field or cls.__name__
         raise InputError(
             "invalid_enum",
-            f"Giá trị {value!r} không hợp lệ cho {name}; cho phép: {allowed}",
+            f"Giá trị {value!r} không hợp lệ{where_vi}; chọn một trong: {allowed_vi}",
             f"Value {value!r} is not allowed for {name}; allowed: {allowed}",
             field=field,
             details={"allowed": [m.value for m in cls], "value": repr(value)},

@@ -79,6 +79,11 @@ def decision_html(decision: Decision, *, show_not_applicable: bool = False) -> s
             )
         elif effect == "warn" and outcome == "fail":
             extras.append(item("warn", c, c.message.vi))
+    for n in d.warnings:
+        if n.rule_id is None:  # the library's own notice (records after the as-of date)
+            extras.append(
+                f'<li class="c-warn"><span title="warn">{MARKS["warn"]}</span> {escape(n.vi)}</li>'
+            )
     if extras:
         parts.append("<div><b>Ưu tiên và lưu ý</b></div><ul>" + "".join(extras) + "</ul>")
     rows = []

@@ -160,10 +160,13 @@ def render_decision(
             extras.append(("priority" if outcome == "pass" else "priority_unmet", c))
         elif effect == "warn" and outcome == "fail":
             extras.append(("warn", c))
-    if extras:
+    notices = [n for n in d.warnings if n.rule_id is None]  # the library's own, no rule
+    if extras or notices:
         lines.append(f"{w['extras']}:")
         for mark, c in extras:
             entry(mark, c, getattr(c.message, lang))
+        for n in notices:
+            lines.append(f"  {MARKS['warn']} {getattr(n, lang)}")
     rest = [c for c in d.criteria if c.rule_id not in shown]
     visible = [c for c in rest if show_not_applicable or c.outcome.value != "not_applicable"]
     if visible:

@@ -16,6 +16,7 @@ Needs the ``server`` extra: ``pip install 'luanchuyen[server]'``.
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from luanchuyen.server._settings import ServerSettings
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-__all__ = ["ServerSettings", "app_from_env", "create_app", "serve"]
+__all__ = ["ServerSettings", "app_from_env", "create_app", "listening_socket", "serve"]
 
 #: Environment variable carrying the settings to worker processes (never the keys themselves).
 _SETTINGS_ENV = "LUANCHUYEN_SERVER_SETTINGS"
@@ -242,6 +243,22 @@ def app_from_env() -> FastAPI:
     return create_app(ServerSettings.from_env(keys_file=keys_file, **data))
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The socket the service listens on, bound to ``host:port`` (``0``: a free port).
+
+    It is created with ``proto=IPPROTO_TCP``: asyncio turns Nagle's algorithm off
+    (``TCP_NODELAY``) only on connections of such a socket. Without it every answer whose
+    headers and body go out in two writes waited for the client's delayed ACK, about 40 ms a
+    request (measured: 20 evaluations/s for one client instead of several hundred).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(512)
+    return sock
+
+
 def serve(
     settings: ServerSettings | None = None,
     *,
@@ -261,15 +278,11 @@ def serve(
     """
     import json
     import os
-    import socket
 
     import uvicorn
 
     s = settings if settings is not None else ServerSettings.from_env(keys_file=keys_file)
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(512)
+    sock = listening_socket(host, port)
     bound = int(sock.getsockname()[1])
     access = log_level == "debug"
     if workers <= 1:

@@ -75,7 +75,8 @@ def _settings(request: Request) -> ServerSettings:
     return settings
 
 
-def _authorised(request: Request) -> None:
+async def _authorised(request: Request) -> None:
+    # async: a sync dependency would cost every call a hop through the thread pool
     check_key(_settings(request), bearer(request))
 
 
