@@ -70,6 +70,9 @@ def test_a_record_dated_after_the_as_of_date_does_not_count(record: str) -> None
     assert with_future.facts == without.facts
     assert with_future.verdict == without.verdict
     assert any("01/01/2099" in w.en or "2099" in w.en for w in with_future.warnings)
+    (notice,) = [w for w in with_future.warnings if w.code == "records_after_as_of"]
+    assert notice.rule_id is None and "2099" in notice.vi
+    assert "[" not in notice.vi and "_" not in notice.vi, notice.vi  # words, not input paths
 
 
 def test_the_columnar_path_applies_the_same_rule() -> None:

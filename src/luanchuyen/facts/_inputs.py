@@ -38,6 +38,49 @@ class Inputs:
             self.facts[name] = value
 
 
+#: How people read the records :func:`known_on` leaves out (the input path's first part).
+_RECORD_WORDS: dict[str, tuple[str, str]] = {
+    "planning": ("quy hoạch thứ {n} (phê duyệt {d})", "planning entry {n} (approved {d})"),
+    "disciplines": ("kỷ luật thứ {n} (quyết định {d})", "discipline {n} (decided {d})"),
+    "ratings": ("xếp loại năm {y}", "rating of {y}"),
+    "rotation": ("luân chuyển thứ {n} (bắt đầu {d})", "rotation {n} (starting {d})"),
+    "rotation_rating": (
+        "xếp loại năm {y} của lần luân chuyển thứ {n}",
+        "rating of {y} in rotation {n}",
+    ),
+    "health": ("giấy khám sức khỏe (cấp {d})", "health certificate (issued {d})"),
+    "child": ("ngày sinh của con nhỏ nhất ({d})", "youngest child's date of birth ({d})"),
+}
+
+
+def record_words(dropped: tuple[str, ...]) -> tuple[str, str]:
+    """The records :func:`known_on` left out, in Vietnamese and in English (one line each).
+
+    >>> record_words(("planning[0] 01/01/2099", "ratings[2027]"))[0]
+    'quy hoạch thứ 1 (phê duyệt 01/01/2099), xếp loại năm 2027'
+    """
+    vi: list[str] = []
+    en: list[str] = []
+    for item in dropped:
+        path, _, day = item.partition(" ")
+        head, _, rest = path.partition("[")
+        index = rest.split("]", 1)[0]
+        if head == "rotation_history" and ".ratings[" in path:
+            key, n, y = "rotation_rating", int(index) + 1, path.rsplit("[", 1)[1].rstrip("]")
+        elif head == "rotation_history":
+            key, n, y = "rotation", int(index) + 1, ""
+        elif head == "ratings":
+            key, n, y = "ratings", 0, index
+        elif head.startswith("family"):
+            key, n, y = "child", 0, ""
+        else:
+            key, n, y = head, int(index) + 1 if index else 0, ""
+        words_vi, words_en = _RECORD_WORDS[key]
+        vi.append(words_vi.format(n=n, d=day, y=y))
+        en.append(words_en.format(n=n, d=day, y=y))
+    return ", ".join(vi), ", ".join(en)
+
+
 def known_on(cadre: Cadre, as_of: date) -> tuple[Cadre, tuple[str, ...]]:
     """The cadre as the record stood on ``as_of``: what is dated after it does not exist yet.
 

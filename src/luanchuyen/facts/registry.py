@@ -240,6 +240,14 @@ CONTEXT_KEYS: Final[dict[str, tuple[str, str]]] = {
         "hồ sơ ghi ngày sau ngày đánh giá, không tính (khi có)",
         "records dated after the as-of date, left out (when any)",
     ),
+    "records_after_as_of_vi": (
+        "các hồ sơ đó, viết cho người đọc (tiếng Việt)",
+        "the same records, worded for people (Vietnamese)",
+    ),
+    "records_after_as_of_en": (
+        "các hồ sơ đó, viết cho người đọc (tiếng Anh)",
+        "the same records, worded for people (English)",
+    ),
     # facts/service.py (always)
     "retirement_date": ("ngày nghỉ hưu dd/mm/yyyy", "retirement date"),
     "retirement_age": ("tuổi nghỉ hưu, dạng 61y6m", "retirement age, as 61y6m"),
