@@ -15,6 +15,11 @@ Paths timed (all from the same validated models, as ``make bench`` does):
 * ``batch lean``: ``evaluate_many(..., backend="vector", reasons=False)``;
 * ``batch reasons``: ``evaluate_many(..., backend="vector")`` (the main reason written).
 
+``--instructions`` counts instructions instead of seconds (``valgrind --tool=callgrind``; the
+same count for the same inputs whatever else the machine does): each path runs in its own
+child, and the count of a child that only sets up (imports, rules, models, warm-up) is taken
+off. Slow (about 50× a plain run): use a few hundred rows.
+
 This is how the redesign's "within 10 %" was measured (docs/performance.md).
 """
 
@@ -36,27 +41,42 @@ from luanchuyen.batch import evaluate_many
 from luanchuyen.models import Cadre, Move
 from luanchuyen.ruleset.compile import RuleSet
 n = int(sys.argv[3])
+only = sys.argv[4] if len(sys.argv) > 4 else "all"
 rules = RuleSet.from_paths([sys.argv[1] + "/rules/qd65"])
 pairs = [(Cadre.model_validate(c), Move.model_validate(m)) for c, m in population(n, seed=7)]
 lc.evaluate(pairs[0][0], pairs[0][1], as_of=AS_OF, rules=rules, backend="durable")
 evaluate_many(pairs[:50], as_of=AS_OF, rules=rules, backend="vector")
+paths = {
+    "reference": lambda: [lc.evaluate(c, m, as_of=AS_OF, rules=rules, backend="reference")
+                          for c, m in pairs],
+    "durable": lambda: [lc.evaluate(c, m, as_of=AS_OF, rules=rules, backend="durable")
+                        for c, m in pairs[: n // 4]],
+    "batch lean": lambda: evaluate_many(pairs, as_of=AS_OF, rules=rules, backend="vector",
+                                        reasons=False),
+    "batch reasons": lambda: evaluate_many(pairs, as_of=AS_OF, rules=rules, backend="vector"),
+}
 out = {}
-t = time.perf_counter()
-for c, m in pairs:
-    lc.evaluate(c, m, as_of=AS_OF, rules=rules, backend="reference")
-out["reference"] = time.perf_counter() - t
-t = time.perf_counter()
-for c, m in pairs[: n // 4]:
-    lc.evaluate(c, m, as_of=AS_OF, rules=rules, backend="durable")
-out["durable"] = time.perf_counter() - t
-t = time.perf_counter()
-evaluate_many(pairs, as_of=AS_OF, rules=rules, backend="vector", reasons=False)
-out["batch lean"] = time.perf_counter() - t
-t = time.perf_counter()
-evaluate_many(pairs, as_of=AS_OF, rules=rules, backend="vector")
-out["batch reasons"] = time.perf_counter() - t
+for name, run in paths.items():
+    if only in ("all", name):
+        t = time.perf_counter()
+        run()
+        out[name] = time.perf_counter() - t
 print(json.dumps(out))
 """
+
+PATHS = ("reference", "durable", "batch lean", "batch reasons")
+
+
+def _instructions(tree: Path, synth_dir: Path, n: int, path: str) -> int:
+    """Instructions of one child under callgrind (``path`` "none": the set-up alone)."""
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+         sys.executable, "-c", _CHILD, str(tree), str(synth_dir), str(n), path],
+        env=env, capture_output=True, text=True, timeout=3600, check=True,
+    )  # fmt: skip
+    line = next(x for x in done.stderr.splitlines() if "Collected :" in x)
+    return int(line.rsplit(":", 1)[1].strip())
 
 
 def _run(tree: Path, synth_dir: Path, n: int) -> dict[str, float]:
@@ -79,8 +99,21 @@ def main() -> None:
     parser.add_argument("new", type=Path)
     parser.add_argument("--n", type=int, default=4_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--instructions", action="store_true", help="callgrind counts")
     args = parser.parse_args()
     synth_dir = args.new / "benchmarks"
+    if args.instructions:
+        counts = {
+            name: {p: _instructions(tree, synth_dir, args.n, p) for p in ("none", *PATHS)}
+            for name, tree in (("old", args.old), ("new", args.new))
+        }
+        print(f"{args.n} rows; instructions (callgrind), set-up taken off")
+        print(f"{'path':<16}{'old (M)':>12}{'new (M)':>12}{'new/old':>10}")
+        for p in PATHS:
+            old = counts["old"][p] - counts["old"]["none"]
+            new = counts["new"][p] - counts["new"]["none"]
+            print(f"{p:<16}{old / 1e6:>12.1f}{new / 1e6:>12.1f}{new / old:>10.2f}")
+        return
     best: dict[str, dict[str, float]] = {"old": {}, "new": {}}
     for _ in range(args.rounds):
         for name, tree in (("old", args.old), ("new", args.new)):
