@@ -4,7 +4,14 @@ This is what a developer would write without the library: ``if``/``else`` over t
 derived facts (``luanchuyen.derive_facts``), three-valued where a fact may be missing, the
 verdict, and one reason string per criterion (Vietnamese), for the rules of ``rules/qd65``
 in force on :data:`synth.AS_OF` (2024-06-01) with that date's parameters written in as
-constants. The benchmark checks that it agrees with the library on every input.
+constants. The benchmark checks that it agrees with the library on every input: the same
+verdict, priority and, per criterion in the pack's order, the same (rule id, outcome,
+Vietnamese message). When a rule of ``rules/qd65`` changes, this file changes with it.
+
+The only things taken from the library besides the derived facts are words: the fact labels
+of :data:`luanchuyen.facts.registry.FACTS` (a "missing data" message names them, sorted by
+fact name) and the Vietnamese words for the enum codes a message quotes (the post comparison,
+its basis, the rating). No condition evaluator, no engine, no compiled rules.
 
 It is deliberately straightforward, not deliberately slow: no regular expressions, no
 objects beyond tuples, f-strings for the messages.
@@ -15,59 +22,23 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from luanchuyen.facts.registry import FACTS
+from luanchuyen.facts.values import COMPUTED_VALUE_LABELS
+from luanchuyen.models import Rating
+
 __all__ = ["RULE_IDS", "decide"]
 
 Tri = bool | None
 Facts = Mapping[str, Any]
 Reason = tuple[str, str, str]  # rule id, outcome, message (Vietnamese)
 
-# The fact labels quoted in "missing data" messages (copied from docs/facts.md).
-_LABEL = {
-    "move_kind": "Hình thức",
-    "in_planning": "Đang trong quy hoạch",
-    "planning_disciplined": "Bị kỷ luật từ khiển trách trở lên sau khi được quy hoạch",
-    "latest_rating": "Xếp loại năm gần nhất",
-    "has_party_discipline": "Có kỷ luật Đảng",
-    "months_since_party_discipline": "Số tháng kể từ kỷ luật Đảng gần nhất",
-    "target_relation": "Chức vụ đến so với hiện tại",
-    "has_discipline_khien_trach": "Có kỷ luật khiển trách",
-    "months_since_khien_trach": "Số tháng kể từ khiển trách gần nhất",
-    "has_discipline_canh_cao": "Có kỷ luật cảnh cáo (hoặc hạ bậc lương)",
-    "months_since_canh_cao": "Số tháng kể từ cảnh cáo gần nhất",
-    "has_discipline_cach_chuc": "Có kỷ luật cách chức (hoặc giáng chức)",
-    "months_since_cach_chuc": "Số tháng kể từ cách chức gần nhất",
-    "has_terminal_discipline": "Bị khai trừ, buộc thôi việc hoặc bãi nhiệm",
-    "under_disciplinary_review": "Đang bị xem xét, xử lý kỷ luật",
-    "under_investigation": "Đang bị thanh tra, kiểm tra, điều tra",
-    "remaining_service_months": "Thời gian công tác còn lại tại mốc tính (HD 06)",
-    "gender": "Giới tính",
-    "pregnant": "Đang mang thai",
-    "sole_carer": "Nam nuôi con một mình",
-    "has_children": "Có con",
-    "youngest_child_age_months": "Tuổi con nhỏ nhất",
-    "months_in_current_post": "Số tháng giữ chức vụ hiện tại",
-    "policy_case": "Luân chuyển theo chủ trương không là người địa phương/không quá 2 nhiệm kỳ",
-    "allowance_gap": "Phụ cấp nơi đến trừ phụ cấp hiện tại (×100)",
-    "target_created_for_move": "Chức danh tạo thêm để luân chuyển",
-    "target_vacant": "Vị trí còn khuyết",
-    "planned_duration_months": "Thời gian dự kiến",
-    "in_rotation": "Đang trong thời gian luân chuyển",
-    "months_in_rotation": "Số tháng đã luân chuyển",
-    "age_months": "Tuổi (tháng tròn) tại mốc tính",
-    "health_fit": "Đủ sức khỏe",
-    "health_certificate_age_months": "Tuổi của giấy khám sức khỏe",
-    "target_requires_degree": "Vị trí đến có yêu cầu trình độ chuyên môn",
-    "target_requires_political_theory": "Vị trí đến có yêu cầu lý luận chính trị",
-    "degree_gap": "Chênh lệch trình độ chuyên môn so với yêu cầu",
-    "political_theory_gap": "Chênh lệch trình độ lý luận chính trị so với yêu cầu",
-    "days_to_retirement": "Số ngày đến ngày nghỉ hưu (tại ngày đánh giá)",
-    "target_is_elected": "Chức danh bầu cử",
-    "re_election": "Tái cử cấp ủy",
-    "ethnic_minority": "Dân tộc thiểu số",
-    "current_on_post_change_list": "Vị trí hiện tại thuộc danh mục định kỳ chuyển đổi",
-    "planned_duration_extra_days": "Số ngày dự kiến vượt quá số tháng tròn",
-    "days_from_start_to_retirement": "Số ngày từ ngày bắt đầu (dự kiến) đến ngày nghỉ hưu",
-}
+# The words a message uses: the registry's fact labels (quoted in "missing data" messages)
+# and the Vietnamese words of the enum codes a message quotes. Imported, not copied: a label
+# table has one home (docs/facts.md is generated from the same registry).
+_LABEL: dict[str, str] = {name: spec.vi for name, spec in FACTS.items()}
+_RELATION = dict(COMPUTED_VALUE_LABELS["target_relation"]["vi"])
+_RELATION_SOURCE = dict(COMPUTED_VALUE_LABELS["target_relation_source"]["vi"])
+_RATING = {r.value: r.label_vi for r in Rating}
 _NA = "Không áp dụng cho trường hợp này"
 LC, DD, BP, CD = "luan_chuyen", "dieu_dong", "biet_phai", "chuyen_doi_vi_tri"
 ALL_KINDS = (LC, DD, BP, CD)
@@ -104,9 +75,16 @@ def _all(*xs: Tri) -> Tri:
     return None if None in xs else True
 
 
+def _w(table: Mapping[str, str], v: Any) -> str:
+    """An enum code in a message, in words (the code itself when it has none)."""
+    if v is None:
+        return "?"
+    return table.get(v, v)
+
+
 def _missing(f: Facts, names: tuple[str, ...]) -> str:
     gone = sorted(n for n in names if f.get(n) is None)
-    listed = ", ".join(f"{n} ({_LABEL[n]})" for n in gone) or "—"
+    listed = "; ".join(_LABEL[n] for n in gone) or "—"
     return f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {listed}"
 
 
@@ -208,12 +186,15 @@ RULES: tuple[Rule, ...] = (
     (
         "rating_not_completed", "block", (LC,),
         lambda f: _eq(f.get("in_planning"), True),
-        lambda f: None if f.get("latest_rating") is None else f["latest_rating"] != "kht",
+        lambda f: _any(
+            _eq(f.get("latest_rating_htt_or_better"), True),
+            None if f.get("latest_rating") is None else f["latest_rating"] != "kht",
+        ),
         None, None,
-        lambda f, c: f"Xếp loại năm {_s(f.get('latest_rating_year'))}: {_s(f.get('latest_rating'))}.",
+        lambda f, c: f"Xếp loại năm {_s(f.get('latest_rating_year'))}: {_w(_RATING, f.get('latest_rating'))} (từ hoàn thành tốt trở lên: {_s(f.get('latest_rating_htt_or_better'))}).",
         lambda f, c: f"Năm {_s(f.get('latest_rating_year'))} xếp loại không hoàn thành nhiệm vụ: bị đưa ra khỏi quy hoạch khi rà soát hằng năm.",
         None,
-        ("move_kind", "in_planning", "latest_rating"),
+        ("move_kind", "in_planning", "latest_rating", "latest_rating_htt_or_better"),
     ),
     (
         "party_discipline_in_effect", "block", (LC, DD),
@@ -253,6 +234,15 @@ RULES: tuple[Rule, ...] = (
         lambda f, c: "Không đang bị thanh tra, kiểm tra, điều tra.",
         lambda f, c: "Đang bị thanh tra, kiểm tra, điều tra hoặc truy tố: chưa điều động, luân chuyển.",
         None, ("move_kind", "under_investigation"),
+    ),
+    (
+        "equivalence_library_table", "warn", ALL_KINDS,
+        lambda f: f.get("target_relation_source") is not None,
+        lambda f: None if f.get("target_relation_source") is None else f["target_relation_source"] != "library",
+        None, None,
+        lambda f, c: f"Chức vụ đến {_w(_RELATION, f.get('target_relation'))} so với hiện tại, theo căn cứ: {_w(_RELATION_SOURCE, f.get('target_relation_source'))}.",
+        lambda f, c: f"Chức vụ đến {_w(_RELATION, f.get('target_relation'))} so với hiện tại chỉ theo bảng mặc định của thư viện [I]: đối chiếu danh mục chức danh, chức vụ tương đương của tỉnh (QĐ 368) hoặc ghi bậc (rank) của hai chức vụ.",
+        None, ("move_kind", "target_relation_source"),
     ),
     (
         "near_retirement_no_post_change", "block", (CD,),
@@ -304,7 +294,7 @@ RULES: tuple[Rule, ...] = (
         "placement_equivalence", "review", (LC,),
         None, lambda f: None if f.get("target_relation") is None else f["target_relation"] in ("equivalent", "lower"),
         None, None,
-        lambda f, c: f"Chức vụ đến {_s(f.get('target_relation'))} so với hiện tại (tương đương hoặc thấp hơn).",
+        lambda f, c: f"Chức vụ đến {_w(_RELATION, f.get('target_relation'))} so với hiện tại (tương đương hoặc thấp hơn).",
         lambda f, c: "Chức vụ đến cao hơn chức vụ hiện tại: chỉ bố trí khi cán bộ nổi trội, do cấp có thẩm quyền xem xét.",
         "Chưa xác định được chức vụ đến tương đương, cao hơn hay thấp hơn: cần bảng tương đương của địa phương hoặc bậc (rank) của hai chức vụ.",
         ("move_kind", "target_relation"),
