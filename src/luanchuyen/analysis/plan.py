@@ -40,7 +40,7 @@ from luanchuyen.ruleset.compile import RuleSet
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CATEGORIES", "PlanLine", "PlanReport", "plan_report"]
+__all__ = ["CATEGORIES", "PlanLine", "PlanReport", "category_of", "plan_report"]
 
 _MOVES: Final = frozenset({"luan_chuyen", "dieu_dong"})
 _COMPLETED_RULE: Final = "rotation_completed_rearrange"
@@ -253,7 +253,7 @@ def _value(rec: Mapping[str, Any], key: str) -> Any:
     return value
 
 
-def _category(rec: Mapping[str, Any]) -> tuple[list[str], bool]:
+def category_of(rec: Mapping[str, Any]) -> tuple[list[str], bool]:
     """The categories of one result row, and whether its level/unit data was unclear."""
     cats: list[str] = []
     unclear = False
@@ -346,7 +346,7 @@ def plan_report(
         if rec.get("status") == "error" or verdict not in rank:
             errors += 1
             continue
-        cats, is_unclear = _category(rec)
+        cats, is_unclear = category_of(rec)
         unclear += is_unclear
         who = str(rec.get("cadre_id") or f"#{i}")
         for key in cats:

@@ -60,7 +60,7 @@ from luanchuyen.analysis._assignment import (
     Weights,
     assign,
 )
-from luanchuyen.analysis.plan import CATEGORIES, _category
+from luanchuyen.analysis.plan import CATEGORIES, category_of
 from luanchuyen.batch import evaluate_many
 from luanchuyen.dates import to_date
 from luanchuyen.errors import InputError
@@ -997,7 +997,7 @@ def _candidates(
         if planned[key]:
             grounds.append(_PLANNED_GROUND)
         review = rec["verdict"] == "needs_review"
-        cats, _unclear = _category(rec)
+        cats, _unclear = category_of(rec)
         age = _int_or_none(rec.get("age_months"))
         role = c.current_post.role
         cands.append(
