@@ -266,3 +266,28 @@ def test_cli_plan_reads_a_database(tmp_path: Path) -> None:
          "--out", str(out)],
     )  # fmt: skip
     assert missing.exit_code == 2 and "table_file" in missing.output
+
+
+def test_the_verdicts_of_the_plan_are_the_engines(
+    sheets: tuple[Any, Any], chi_lang: lc.RuleSet
+) -> None:
+    """The candidate search gives the plan the verdict evaluate_many gives every pair."""
+    from luanchuyen.analysis import proposal
+    from luanchuyen.models import Cadre, Move, Position
+
+    cadres, posts = sheets
+    people, _, _ = proposal._models(cadres, Cadre, "cadre")
+    places, _, _ = proposal._models(posts, Position, "position")
+    index, pairs = [], []
+    for i, c in enumerate(people):
+        for j, p in enumerate(places):
+            if c.current_post is not None:
+                kind = move_kind_for(c.current_post.level, p.level)
+                index.append((i, j))
+                pairs.append((c, Move.model_validate({"kind": kind, "target": p})))
+    got = proposal._verdicts(
+        people, places, index, pairs, day=date(2024, 6, 1), rules=chi_lang, move={}
+    )
+    want = lc.evaluate_many(pairs, as_of="2024-06-01", rules=chi_lang, backend="reference")
+    assert len({m.kind for _, m in pairs}) == 2  # both kinds are in play
+    assert got == list(want["verdict"])

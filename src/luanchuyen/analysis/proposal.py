@@ -28,9 +28,10 @@ the law for every move and meets the plan's targets whenever they can be met.
   together are named with how close each can get, in Vietnamese; each post lists the next
   best candidates.
 
-The eligibility of every pair comes from :func:`luanchuyen.batch.evaluate_many` over the
-cross product, behind the one function :func:`_eligibility` (a province-scale candidate
-search can replace it).
+The verdict of every pair comes from the candidate search
+(:func:`luanchuyen.analysis.candidates.candidates`, one call per move kind in use); only the
+pairs the plan may use, and those of a post left with no candidate (to say why), are then
+evaluated row by row through :func:`luanchuyen.batch.evaluate_many`.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ from luanchuyen.analysis._assignment import (
     Weights,
     assign,
 )
+from luanchuyen.analysis.candidates import CODES as CANDIDATE_CODES
+from luanchuyen.analysis.candidates import candidates
 from luanchuyen.analysis.plan import CATEGORIES, category_of
 from luanchuyen.batch import evaluate_many
 from luanchuyen.dates import to_date
@@ -675,8 +678,35 @@ def _post_id(p: Position, where: str) -> str:
 def _eligibility(
     pairs: Sequence[tuple[Cadre, Move]], *, as_of: date, rules: RuleSet, backend: Any
 ) -> pd.DataFrame:
-    """The engine's verdict on every pair (the step a province-scale search will replace)."""
+    """The result rows of some pairs (priorities, service, rule ids), no reasons."""
     return evaluate_many(list(pairs), as_of=as_of, rules=rules, backend=backend, reasons=False)
+
+
+def _verdicts(
+    people: Sequence[Cadre],
+    places: Sequence[Position],
+    index: Sequence[tuple[int, int]],
+    pairs: Sequence[tuple[Cadre, Move]],
+    *,
+    day: date,
+    rules: RuleSet,
+    move: Mapping[str, Any],
+) -> list[str]:
+    """The verdict of every pair, from the candidate search (one per move kind in use).
+
+    :func:`luanchuyen.analysis.candidates.candidates` gives the verdict of every cadre ×
+    post at once, equal to ``evaluate`` pair for pair (``tests/test_candidates.py``); each
+    pair then takes the verdict of its own kind (luân chuyển across levels, điều động at one).
+    """
+    kinds = sorted({m.kind for _, m in pairs}, key=lambda k: k.value)
+    codes = {
+        k: candidates(people, places, as_of=day, rules=rules, kind=k.value, move=move).verdicts
+        for k in kinds
+    }
+    return [
+        CANDIDATE_CODES[int(codes[m.kind][i, j])]
+        for (i, j), (_, m) in zip(index, pairs, strict=True)
+    ]
 
 
 def _targets(
@@ -833,12 +863,17 @@ def propose_plan(
             f"{no_post} cán bộ chưa có chức vụ hiện tại: không xác định được hình thức "
             "(luân chuyển/điều động), không đưa vào phương án."
         )
-    frame = _eligibility(pairs, as_of=day, rules=rules, backend=backend)
     allowed = {"eligible", "needs_review"} if allow_review else {"eligible"}
+    verdict_of = _verdicts(people, places, index, pairs, day=day, rules=rules, move=extra)
+    # Only the pairs the plan may use are evaluated row by row (their priorities, service…).
+    usable = [r for r, v in enumerate(verdict_of) if v in allowed]
+    frame = _eligibility([pairs[r] for r in usable], as_of=day, rules=rules, backend=backend)
+    use_index = [index[r] for r in usable]
+    use_pairs = [pairs[r] for r in usable]
     titles = _rule_titles(compiled)
     youth = compiled.params.get(_YOUTH_PARAMETER)
     cands, cand_pairs, excluded = _candidates(
-        frame, index, people, places, post_ids, allowed, board, weights, youth, day, compiled
+        frame, use_index, people, places, post_ids, allowed, board, weights, youth, day, compiled
     )
     if board.non_local_secretary:
         unknown_home = sum(1 for c in people if c.id not in board.home_communes)
@@ -873,7 +908,7 @@ def propose_plan(
     chosen = [cand_pairs[k] for k in solution.chosen]
     records = [{str(a): b for a, b in r.items()} for r in frame.iloc[chosen].to_dict("records")]
     assignments = _assignments(
-        solution, cands, chosen, records, pairs, people, places, post_ids, day, rules
+        solution, cands, chosen, records, use_pairs, people, places, post_ids, day, rules
     )
     taken = {a.post_id: a.cadre_id for a in assignments}
     where = {a.cadre_id: a.post_id for a in assignments}
@@ -881,9 +916,14 @@ def propose_plan(
     for k, c in enumerate(cands):
         by_post[c.post].append(k)
     evaluated: Counter[str] = Counter(post_ids[j] for _, j in index)
+    # Why a post with no usable candidate stays empty: its pairs, rule by rule.
+    empty = {j for j, pid in enumerate(post_ids) if pid not in taken and not by_post.get(pid)}
+    why_rows = [r for r, (_, j) in enumerate(index) if j in empty]
+    why_frame = _eligibility([pairs[r] for r in why_rows], as_of=day, rules=rules, backend=backend)
+    why_index = [index[r] for r in why_rows]
     unfilled = [
-        _unfilled(pid, places[j].title, by_post.get(pid, []), evaluated[pid], frame, index, j,
-                  titles, excluded.get(pid, Counter()), allow_review)
+        _unfilled(pid, places[j].title, by_post.get(pid, []), evaluated[pid], why_frame,
+                  why_index, j, titles, excluded.get(pid, Counter()), allow_review)
         for j, pid in enumerate(post_ids)
         if pid not in taken
     ]  # fmt: skip
