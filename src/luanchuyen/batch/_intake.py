@@ -5,16 +5,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from luanchuyen.dates import parse_vn_date
+from luanchuyen.dates import to_date
 from luanchuyen.errors import InputError, LuanChuyenError
 from luanchuyen.facts import DerivedFacts, derive_facts
 from luanchuyen.models import Cadre, Move
-from luanchuyen.models.validate import input_error_from
+from luanchuyen.models.validate import validate_model
 from luanchuyen.results import Row, empty_row
 from luanchuyen.ruleset.compile import CompiledRules, RuleSet
 
@@ -108,38 +108,18 @@ def _items(data: Any) -> tuple[list[_Item], tuple[str, ...] | None]:
 
 
 def _day(value: Any, field: str) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        return parse_vn_date(value, field=field)
-    raise InputError(
-        "invalid_date",
-        f"Ngày đánh giá {value!r} không hợp lệ",
-        f"Invalid as-of date {value!r}",
-        field=field,
-    )
+    """The optional as-of date of a batch or a row (``dates.to_date``, the one coercion)."""
+    return None if value is None else to_date(value, field)
 
 
 def _model(cls: type[Cadre] | type[Move], raw: Any, prefix: str, layout: Layout | None) -> Any:
-    if isinstance(raw, cls):
-        return raw
-    if raw is None:
-        raise InputError(
-            "missing_field",
-            f"{prefix}: thiếu dữ liệu",
-            f"{prefix}: data is missing",
-            field=prefix,
-        )
+    """``models.validate.validate_model``, an error of a sheet row named by its cell."""
+    if layout is None or isinstance(raw, cls) or raw is None:
+        return validate_model(cls, raw, prefix)
     try:
         return cls.model_validate(raw)
     except ValidationError as exc:
-        if layout is not None:
-            raise layout.error_for(exc, prefix) from None
-        raise input_error_from(exc, prefix) from None
+        raise layout.error_for(exc, prefix) from None
 
 
 def _validate(
