@@ -1,6 +1,6 @@
 """Thread safety: many threads at once give exactly what one thread gives.
 
-8 threads × 10,000 evaluations per backend (reference and vector). A full ``evaluate`` costs
+8 threads × 10,000 evaluations per backend (reference and vector; 50,000 under ``make soak``). A full ``evaluate`` costs
 about 0.4 ms, so 80,000 of them would take too long for ``make test``: the bulk of each run works on inputs
 prepared once (``prepare``), through ``backend.states`` (reference) or ``states_many`` in
 batches (vector, its real use), and every thread also makes a share of full ``evaluate``
@@ -32,9 +32,15 @@ from luanchuyen.ruleset.compile import CompiledRules
 pytestmark = pytest.mark.slow
 
 THREADS = 8
-PER_THREAD = 10_000  # 50,000 took 47 s a backend: the interleavings are as varied at 10,000
+PER_THREAD = 10_000  # 50,000 took 47 s a backend: ``make soak`` runs that many
 FULL_PER_THREAD = 150  # full ``evaluate`` calls per thread, inside the 10,000
 DURABLE_PER_THREAD = 400
+COUNTS = pytest.mark.parametrize(
+    "per_thread", [PER_THREAD, pytest.param(50_000, marks=pytest.mark.soak, id="soak")]
+)
+DURABLE_COUNTS = pytest.mark.parametrize(
+    "per_thread", [DURABLE_PER_THREAD, pytest.param(2_000, marks=pytest.mark.soak, id="soak")]
+)
 AS_OF = (date(2024, 6, 1), date(2026, 11, 23))
 
 
@@ -130,7 +136,8 @@ def _json_without_backend(decision: Decision) -> str:
     ).to_json()
 
 
-def test_reference_backend_threads() -> None:
+@COUNTS
+def test_reference_backend_threads(per_thread: int) -> None:
     engine = get_backend("reference")
     expected_states = [engine.states(c, d.facts) for c, d in PREPARED]
     expected_full = _full("reference")
@@ -138,7 +145,7 @@ def test_reference_backend_threads() -> None:
 
     def work(index: int) -> list[str]:
         bad: list[str] = []
-        for k in range(PER_THREAD - FULL_PER_THREAD):
+        for k in range(per_thread - FULL_PER_THREAD):
             i = (k + index) % n
             compiled, derived = PREPARED[i]
             if engine.states(compiled, derived.facts) != expected_states[i]:
@@ -153,7 +160,8 @@ def test_reference_backend_threads() -> None:
     assert _run_threads(work) == []
 
 
-def test_vector_backend_threads() -> None:
+@COUNTS
+def test_vector_backend_threads(per_thread: int) -> None:
     """Batches of 1,000 rows through ``states_many`` (and ``columns``), as a batch runs."""
     engine = get_backend("vector")
     by_signature: dict[str, tuple[CompiledRules, list[dict[str, Any]]]] = {}
@@ -172,7 +180,7 @@ def test_vector_backend_threads() -> None:
         bad: list[str] = []
         done = 0
         k = index
-        while done < PER_THREAD - FULL_PER_THREAD:
+        while done < per_thread - FULL_PER_THREAD:
             compiled, batch, expected = batches[k % len(batches)]
             got = (
                 engine.states_many(compiled, batch)  # type: ignore[attr-defined]
@@ -193,7 +201,8 @@ def test_vector_backend_threads() -> None:
     assert _run_threads(work) == []
 
 
-def test_durable_backend_threads_and_session_bound() -> None:
+@DURABLE_COUNTS
+def test_durable_backend_threads_and_session_bound(per_thread: int) -> None:
     engine: Any = get_backend("durable")
     reference = [_json_without_backend(Decision.model_validate_json(j)) for j in _full("reference")]
     # sequential load first; the single-thread results are the expected ones
@@ -206,7 +215,7 @@ def test_durable_backend_threads_and_session_bound() -> None:
 
     def work(index: int) -> list[str]:
         bad: list[str] = []
-        for k in range(DURABLE_PER_THREAD):
+        for k in range(per_thread):
             i = (k + index) % len(INPUTS)
             c, m, d = INPUTS[i]
             if evaluate(c, m, as_of=d, backend="durable").to_json() != expected[i]:
@@ -217,7 +226,7 @@ def test_durable_backend_threads_and_session_bound() -> None:
 
     before = engine.evaluations
     assert _run_threads(work) == []
-    assert engine.evaluations - before == THREADS * DURABLE_PER_THREAD
+    assert engine.evaluations - before == THREADS * per_thread
     assert engine.max_live_seen <= 1
     assert engine.live_sessions == 0
 
