@@ -301,3 +301,26 @@ def test_small_chunks_give_the_same_result(small: Any, monkeypatch: pytest.Monke
     chunked = candidates(cadres[:80], posts[:30], as_of=AS_OF)
     assert (chunked.verdicts == whole.verdicts).all()
     assert chunked.pair_priority.tolist() == whole.pair_priority.tolist()
+
+
+def test_tables_in_as_the_sheet_readers_read_them() -> None:
+    """A cadre table and a post table (read_table) give what their rows as models give."""
+    from luanchuyen.io import tables
+    from luanchuyen.records.frames import records
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    cadres, posts = (
+        tables.read_table(root / "cadres.xlsx"),
+        tables.read_table(root / "positions.xlsx"),
+    )
+    rules = load_rules("chi-lang-2024")
+    from_tables = luanchuyen.candidates(
+        cadres, posts, as_of="01/06/2024", rules=rules, kind="dieu_dong"
+    )
+    people = [r.cadre for r in records(cadres, "cadre")]
+    places = [r.position for r in records(posts, "position")]
+    from_rows = luanchuyen.candidates(
+        people, places, as_of="01/06/2024", rules=rules, kind="dieu_dong"
+    )
+    assert (from_tables.verdicts == from_rows.verdicts).all()
+    assert from_tables.counts() == from_rows.counts() and from_tables.counts()["eligible"] > 0

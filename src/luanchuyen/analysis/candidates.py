@@ -568,10 +568,23 @@ class CandidateSearch:
 # --------------------------------------------------------------------------- the search
 
 
+def _rows(data: Any, kind: Literal["cadre", "position"]) -> list[Any]:
+    """Models or mappings as given, or a table's rows read as the sheet readers read them."""
+    if type(data).__name__ != "DataFrame":
+        return list(data)
+    from luanchuyen.records.frames import records  # deferred: pandas (the analysis extra)
+
+    return [r if isinstance(r, InputError) else getattr(r, kind) for r in records(data, kind)]
+
+
 def _validate(values: Sequence[Any], cls: type[Any], prefix: str,
               errors: dict[tuple[str, int], InputError], side: str) -> list[Any]:  # fmt: skip
     out: list[Any] = []
     for i, value in enumerate(values):
+        if isinstance(value, InputError):  # a table row that could not be read
+            errors[(side, i)] = value
+            out.append(None)
+            continue
         try:
             out.append(validate_model(cls, value, prefix))
         except InputError as exc:
@@ -585,8 +598,8 @@ def _row_verdict(d: Decision) -> int:
 
 
 def candidates(
-    cadres: Sequence[Cadre | Mapping[str, Any]],
-    posts: Sequence[Position | Mapping[str, Any]],
+    cadres: Sequence[Cadre | Mapping[str, Any]] | pd.DataFrame,
+    posts: Sequence[Position | Mapping[str, Any]] | pd.DataFrame,
     *,
     as_of: date | str,
     rules: RuleSet | None = None,
@@ -596,8 +609,10 @@ def candidates(
     """Evaluate every cadre against every post for one move kind on ``as_of``.
 
     Args:
-        cadres: cadre models or mappings (a bad record makes its row ``error``).
-        posts: target positions, models or mappings (a bad one makes its column ``error``).
+        cadres: cadre models or mappings, or a table in the cadre layout
+            (:func:`luanchuyen.io.tables.read_table`); a bad record makes its row ``error``.
+        posts: target positions, models or mappings, or a table in the position layout; a
+            bad one makes its column ``error``.
         as_of: the evaluation date; it selects the rules in force.
         rules: a :class:`RuleSet` (default: the national packs).
         kind: the move kind of every pair (``luan_chuyen``, ``dieu_dong``…).
@@ -617,9 +632,9 @@ def candidates(
     ruleset = rules or default_rules()
     compiled = ruleset.compiled(day)
     errors: dict[tuple[str, int], InputError] = {}
-    cadre_list = list(cadres)
+    cadre_list = _rows(cadres, "cadre")
     good_c = _validate(cadre_list, Cadre, "cadre", errors, "cadre")
-    post_list = _validate(list(posts), Position, "move.target", errors, "post")
+    post_list = _validate(_rows(posts, "position"), Position, "move.target", errors, "post")
     extra = dict(move or {})
     moves: list[Move | None] = [None] * len(post_list)
     for j, p in enumerate(post_list):
