@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from luanchuyen.evaluation import BackendName
-    from luanchuyen.records.layout import Layout
+    from luanchuyen.records.layout import Layout, Request
 
 
 def _states_many(
@@ -141,6 +141,29 @@ def _fast_frames(
     return frames, rest
 
 
+def _read_columns(
+    items: Sequence[_Item], layout: Layout | None, default_as_of: date | None
+) -> list[Request | None]:
+    """The table rows of ``items`` read column by column (``Layout.read_many``): each
+    column's distinct cells parsed once. ``None`` where a row is read by ``Layout.read``
+    (not a table row, or a row ``read_many`` leaves: its error comes from ``read``)."""
+    out: list[Request | None] = [None] * len(items)
+    if layout is None:
+        return out
+    at = [i for i, item in enumerate(items) if item.cells is not None]
+    if not at:
+        return out
+    cells = [items[i].cells or () for i in at]
+    labels = [items[i].source_row for i in at]
+    try:
+        read = layout.read_many(cells, as_of=default_as_of, labels=labels)
+    except Exception:  # never lose a row to the column reader: read() takes every row
+        return out
+    for i, request in zip(at, read, strict=True):
+        out[i] = request
+    return out
+
+
 def _evaluate_items(
     items: Sequence[_Item],
     layout: Layout | None,
@@ -160,9 +183,11 @@ def _evaluate_items(
 
     rows: list[Row] = []
     valid: list[_Valid] = []
-    for item in items:
+    fast = not criteria and _is_vector(engine)
+    read = _read_columns(items, layout, default_as_of) if fast else [None] * len(items)
+    for item, request in zip(items, read, strict=True):
         try:
-            valid.append(_validate(item, layout, rules, default_as_of))
+            valid.append(_validate(item, layout, rules, default_as_of, request))
         except LuanChuyenError as exc:
             rows.append(_error_row(item, layout, exc))
         except ValidationError as exc:  # pragma: no cover - _model converts these
@@ -170,7 +195,7 @@ def _evaluate_items(
         except Exception as exc:  # a batch never stops on one row
             rows.append(_error_row(item, layout, _unexpected(exc)))
     frames: list[pd.DataFrame] = []
-    if not criteria and valid and _is_vector(engine):
+    if fast and valid:
         frames, valid = _fast_frames(engine, valid, reasons)
     jobs: list[_Job] = []
     for v in valid:
