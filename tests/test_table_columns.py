@@ -189,6 +189,23 @@ def test_read_many_leaves_unusual_cells_to_read() -> None:
     assert exc.value.code == "invalid_date"
 
 
+def _same_cell(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:  # NaN
+        return True
+    return type(a) is type(b) and bool(a == b)
+
+
+@pytest.mark.parametrize("name", ["synth", "examples", "board", "corpus"])
+def test_cells_are_those_itertuples_gives(tables: dict[str, pd.DataFrame], name: str) -> None:
+    frame = tables[name]
+    items, _ = _items(frame)
+    rows = list(frame.itertuples(index=False, name=None))
+    assert len(items) == len(rows)
+    for it, row in zip(items, rows, strict=True):
+        assert it.cells is not None and len(it.cells) == len(row)
+        assert all(_same_cell(a, b) for a, b in zip(it.cells, row, strict=True)), it.row
+
+
 def test_a_short_row_goes_to_read() -> None:
     layout = Layout.resolve(["Mã cán bộ", "Họ và tên"], "flat")
     assert layout.read_many([("A1",)], as_of=E1) == [None]

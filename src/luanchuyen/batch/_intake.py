@@ -71,6 +71,15 @@ def _is_arrow(data: Any) -> bool:
     )
 
 
+def _cells(frame: Any) -> list[tuple[Any, ...]]:
+    """Each row's cells, as ``itertuples`` gives them, taken column by column (``tolist``):
+    about twice as fast on the string columns pandas keeps in Arrow."""
+    columns = [frame.iloc[:, j].tolist() for j in range(frame.shape[1])]
+    if not columns:
+        return [() for _ in range(len(frame))]
+    return list(zip(*columns, strict=True))
+
+
 def _items(data: Any) -> tuple[list[_Item], tuple[str, ...] | None]:
     """Normalise the input into items (and the table headers for a DataFrame).
 
@@ -81,10 +90,8 @@ def _items(data: Any) -> tuple[list[_Item], tuple[str, ...] | None]:
     if _is_frame(data):
         headers = tuple(str(c) for c in data.columns)
         items = [
-            _Item(i, _label(label), cells=tuple(cells))
-            for i, (label, cells) in enumerate(
-                zip(data.index, data.itertuples(index=False, name=None), strict=True)
-            )
+            _Item(i, _label(label), cells=cells)
+            for i, (label, cells) in enumerate(zip(data.index, _cells(data), strict=True))
         ]
         return items, headers
     if isinstance(data, str | bytes) or not isinstance(data, Iterable):
