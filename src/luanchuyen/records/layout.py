@@ -498,10 +498,11 @@ class Layout:
             return [None] * n
         cells = list(zip(*rows, strict=True)) if n else []
         taken = [True] * n
-        notes: list[list[Note]] = [[] for _ in range(n)]
-        ratings: list[dict[int, Any]] = [{} for _ in range(n)]
-        previous: list[Any] = [_EMPTY] * n
-        groups: list[dict[str, list[tuple[int, Any]]]] = [{} for _ in range(n)]
+        # per row, made only for the rows that have them (fewer objects for the collector)
+        notes: dict[int, list[Note]] = {}
+        ratings: dict[int, dict[int, Any]] = {}
+        previous: dict[int, Any] = {}
+        groups: dict[int, dict[str, list[tuple[int, Any]]]] = {}
         # each mapping of the row (``cadre``, ``cadre.current_post``, ``move.target``…) is
         # built by column, then linked into its parent (as _put nests it)
         nodes: dict[tuple[str, ...], list[dict[str, Any] | None]] = {(): [{} for _ in range(n)]}
@@ -512,7 +513,7 @@ class Layout:
                 continue
             if col.group is not None:
                 for i, raw in found:
-                    groups[i].setdefault(col.group, []).append((b.index, raw))
+                    groups.setdefault(i, {}).setdefault(col.group, []).append((b.index, raw))
                 continue
             *parent, leaf = col.path.split(".")
             for k in range(1, len(parent) + 1):
@@ -528,10 +529,10 @@ class Layout:
                     previous[i] = value
                     continue
                 if b.rating_year is not None:
-                    ratings[i][b.rating_year] = value
+                    ratings.setdefault(i, {})[b.rating_year] = value
                     continue
                 if said:
-                    notes[i].extend(said)
+                    notes.setdefault(i, []).extend(said)
                 node = at[i]
                 if node is None:
                     node = at[i] = {}
@@ -562,13 +563,15 @@ class Layout:
             assert out is not None
             row_as_of = out.pop("as_of", None)
             day = row_as_of if isinstance(row_as_of, date) else as_of
-            if previous[i] is not _EMPTY:
+            said_here = notes.get(i, [])
+            rated = ratings.get(i, {})
+            if i in previous:
                 if day is None:
                     continue  # read() gives the error
-                ratings[i].setdefault(day.year - 1, previous[i])
-            if ratings[i]:
-                _put(out, "cadre.ratings", dict(sorted(ratings[i].items())))
-            for group, group_cells in groups[i].items():
+                rated.setdefault(day.year - 1, previous[i])
+            if rated:
+                _put(out, "cadre.ratings", dict(sorted(rated.items())))
+            for group, group_cells in groups.get(i, {}).items():
                 try:
                     key = (group, tuple((j, type(v), v) for j, v in group_cells))
                     got = group_memo.get(key, _EMPTY)
@@ -582,10 +585,10 @@ class Layout:
                 if got is _FAILED:
                     break
                 items, said = got
-                notes[i].extend(said)
+                said_here.extend(said)
                 _put(out, group, [dict(item) for item in items])
             else:
-                out_rows[i] = self._complete(out, rows[i], names[i], day, notes[i])
+                out_rows[i] = self._complete(out, rows[i], names[i], day, said_here)
         return out_rows
 
     def _fill_id(
