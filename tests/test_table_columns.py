@@ -30,7 +30,7 @@ from luanchuyen.records.columns import (
 )
 from luanchuyen.records.frames import requests_frame
 from luanchuyen.records.layout import Layout, Request
-from records_sheets import board_workbook
+from records_sheets import board_workbook, two_row_header_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -103,7 +103,12 @@ def _synth_frame(n: int = 300) -> pd.DataFrame:
 
 
 def _board_frame(tmp: Path) -> pd.DataFrame:
-    return read_table(board_workbook(tmp / "board.xlsx"))
+    """Two board-style sheets in one workbook (title rows, numbering line, free-text titles)."""
+    return read_table(board_workbook(tmp / "board.xlsx", sheets=2))
+
+
+def _two_row_frame(tmp: Path) -> pd.DataFrame:
+    return read_table(two_row_header_workbook(tmp / "two-rows.xlsx"))
 
 
 def _examples_frame() -> pd.DataFrame:
@@ -128,6 +133,7 @@ def _tables(tmp: Path) -> dict[str, pd.DataFrame]:
         "synth": _synth_frame(),
         "examples": _examples_frame(),
         "board": _board_frame(tmp),
+        "two_rows": _two_row_frame(tmp),
         "corpus": _corpus_table(),
     }
 
@@ -140,7 +146,7 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
 # --------------------------------------------------------------------------- read_many = read
 
 
-@pytest.mark.parametrize("name", ["synth", "examples", "board", "corpus"])
+@pytest.mark.parametrize("name", ["synth", "examples", "board", "two_rows", "corpus"])
 def test_read_many_gives_what_read_gives(tables: dict[str, pd.DataFrame], name: str) -> None:
     frame = tables[name]
     items, headers = _items(frame)
@@ -195,7 +201,7 @@ def _same_cell(a: Any, b: Any) -> bool:
     return type(a) is type(b) and bool(a == b)
 
 
-@pytest.mark.parametrize("name", ["synth", "examples", "board", "corpus"])
+@pytest.mark.parametrize("name", ["synth", "examples", "board", "two_rows", "corpus"])
 def test_cells_are_those_itertuples_gives(tables: dict[str, pd.DataFrame], name: str) -> None:
     frame = tables[name]
     items, _ = _items(frame)
@@ -218,7 +224,7 @@ def _row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rows_mod, "_read_columns", lambda items, layout, day: [None] * len(items))
 
 
-@pytest.mark.parametrize("name", ["synth", "examples", "board", "corpus"])
+@pytest.mark.parametrize("name", ["synth", "examples", "board", "two_rows", "corpus"])
 def test_evaluate_many_frame_is_unchanged(
     tables: dict[str, pd.DataFrame], name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
