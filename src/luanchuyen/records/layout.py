@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress, repeat
+from operator import is_not
 from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
@@ -732,7 +734,8 @@ def _column_once(b: _Binding, cells: Sequence[Any]) -> list[tuple[int, Any]]:
     if len(distinct) == 1 and next(iter(distinct.values())) is _EMPTY:
         return []
     parsed = list(map(distinct.__getitem__, keys))
-    return [(i, got) for i, got in enumerate(parsed) if got is not _EMPTY]
+    filled = map(is_not, parsed, repeat(_EMPTY))  # C-level: no Python step per empty cell
+    return list(compress(enumerate(parsed), filled))
 
 
 def _parse_once(b: _Binding, raw: Any) -> Any:
@@ -791,9 +794,14 @@ def _as_written(col: Column, header: str) -> Column:
     return Column(header, col.path, col.kind, col.en, col.aliases)
 
 
+@functools.cache
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
 def _get(out: dict[str, Any], path: str) -> Any:
     node: Any = out
-    for p in path.split("."):
+    for p in _parts(path):
         if not isinstance(node, dict):
             return None
         node = node.get(p)
