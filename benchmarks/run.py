@@ -300,6 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-candidates", action="store_true", help="skip the candidate-search section"
     )
+    parser.add_argument(
+        "--table-only",
+        action="store_true",
+        help="run only the table-input figures (flat-layout frame per row vs the baseline)",
+    )
     parser.add_argument("--no-server", action="store_true", help="skip the HTTP load test")
     parser.add_argument("--server-requests", type=int, default=3_000, help="per level")
     parser.add_argument("--server-seconds", type=float, default=20.0, help="per level")
@@ -308,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         return _plan_section(args.quick)
     if args.candidates_only:
         return _candidates_section(args.quick)
+    if args.table_only:
+        return _table_section(args.quick)
     if args.quick:
         args.n, args.durable_n = 1_000, 200
         args.rss_evals, args.durable_rss_evals, args.import_runs = 20_000, 2_000, 3
@@ -710,6 +717,15 @@ def _candidates_section(quick: bool) -> int:
     import candidates_bench
 
     for text, ok in candidates_bench.run(quick):
+        print(f"  {'PASS' if ok else 'FAIL'}  {text}")
+    return 0
+
+
+def _table_section(quick: bool) -> int:
+    """The table path per row against the baseline (:mod:`candidates_bench`, issue 14)."""
+    import candidates_bench
+
+    for text, ok in candidates_bench.table_section(quick):
         print(f"  {'PASS' if ok else 'FAIL'}  {text}")
     return 0
 

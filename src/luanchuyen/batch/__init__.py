@@ -112,8 +112,10 @@ def evaluate_many(
         pairs_or_frame: (cadre, move) or (cadre, move, as_of) tuples of models or mappings;
             ``{"cadre": …, "move": …, "as_of": …}`` mappings (JSON Lines); an
             :class:`~luanchuyen.errors.InputError` in place of an unreadable item; or a
-            pandas DataFrame in the flat spreadsheet layout (see
-            :mod:`luanchuyen.records`), e.g. from :func:`cross`.
+            pandas DataFrame (or an Arrow table) in the flat spreadsheet layout (see
+            :mod:`luanchuyen.records`), e.g. from :func:`cross`. With the vector backend a
+            table's cells are read column by column (``Layout.read_many``: each column's
+            distinct cells parsed once), giving the rows ``Layout.read`` gives.
         as_of: the evaluation date of every row that does not carry its own (column
             ``Ngày đánh giá`` / key ``as_of``). ``None`` only if every row carries one.
         rules: the rule set (default: the national packs).

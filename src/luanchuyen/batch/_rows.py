@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from itertools import repeat
+from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import ValidationError
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from luanchuyen.evaluation import BackendName
-    from luanchuyen.records.layout import Layout
+    from luanchuyen.records.layout import Layout, Request
 
 
 def _states_many(
@@ -141,6 +142,35 @@ def _fast_frames(
     return frames, rest
 
 
+#: Table rows read together by ``Layout.read_many``: the block's mappings are turned into
+#: models before the next block is read, so that few of them are alive at once (each one
+#: alive across a collection makes the cyclic collector walk the whole heap sooner).
+_READ_BLOCK: Final = 256
+
+
+def _read_columns(
+    items: Sequence[_Item], layout: Layout | None, default_as_of: date | None
+) -> Iterator[Request | None]:
+    """The table rows of ``items`` read column by column (``Layout.read_many``, block by
+    block): each column's distinct cells parsed once. ``None`` where a row is read by
+    ``Layout.read`` (not a table row, or a row ``read_many`` leaves: its error comes from
+    ``read``)."""
+    for first in range(0, len(items), _READ_BLOCK):
+        block = items[first : first + _READ_BLOCK]
+        out: list[Request | None] = [None] * len(block)
+        at = [i for i, item in enumerate(block) if item.cells is not None]
+        if layout is not None and at:
+            cells = [block[i].cells or () for i in at]
+            labels = [block[i].source_row for i in at]
+            try:
+                read = layout.read_many(cells, as_of=default_as_of, labels=labels)
+            except Exception:  # never lose a row to the column reader: read() takes them
+                read = [None] * len(at)
+            for i, request in zip(at, read, strict=True):
+                out[i] = request
+        yield from out
+
+
 def _evaluate_items(
     items: Sequence[_Item],
     layout: Layout | None,
@@ -160,9 +190,11 @@ def _evaluate_items(
 
     rows: list[Row] = []
     valid: list[_Valid] = []
-    for item in items:
+    fast = not criteria and _is_vector(engine)
+    read = _read_columns(items, layout, default_as_of) if fast else repeat(None)
+    for item, request in zip(items, read, strict=False):  # read: as long as items
         try:
-            valid.append(_validate(item, layout, rules, default_as_of))
+            valid.append(_validate(item, layout, rules, default_as_of, request))
         except LuanChuyenError as exc:
             rows.append(_error_row(item, layout, exc))
         except ValidationError as exc:  # pragma: no cover - _model converts these
@@ -170,7 +202,7 @@ def _evaluate_items(
         except Exception as exc:  # a batch never stops on one row
             rows.append(_error_row(item, layout, _unexpected(exc)))
     frames: list[pd.DataFrame] = []
-    if not criteria and valid and _is_vector(engine):
+    if fast and valid:
         frames, valid = _fast_frames(engine, valid, reasons)
     jobs: list[_Job] = []
     for v in valid:

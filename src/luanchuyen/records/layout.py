@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress, repeat
+from operator import is_not
 from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
@@ -449,6 +451,13 @@ class Layout:
                 errors.append(exc)
         if errors:
             raise merge_errors([self._locate(e, row) for e in errors])
+        return self._complete(out, values, row, day, notes)
+
+    def _complete(
+        self, out: dict[str, Any], values: Sequence[Any], row: Any, day: date | None,
+        notes: list[Note],
+    ) -> Request:  # fmt: skip
+        """A row's mappings read without error → its :class:`Request` (id, titles, groups)."""
         if self.kind != "position":
             self._fill_id(out, values, row, notes)
         if self.match_titles:
@@ -461,6 +470,128 @@ class Layout:
         if self.kind == "position":
             return Request(None, None, out.get("position"), day, tuple(where))
         return Request(out.get("cadre"), out.get("move"), None, day, tuple(where))
+
+    def read_many(
+        self,
+        rows: Sequence[Sequence[Any]],
+        *,
+        as_of: date | None = None,
+        labels: Sequence[Any] | None = None,
+    ) -> list[Request | None]:
+        """Many rows read as :meth:`read` reads each, column by column.
+
+        Each column's distinct cells are parsed once (by the same :func:`parse_cell` and
+        :func:`parse_rating`), and each list group's distinct cells once, not once per row;
+        the rows are then assembled as :meth:`read` assembles them, so that a row's
+        :class:`Request` (mappings and notes) is the one :meth:`read` gives. ``None`` marks a
+        row this way leaves to :meth:`read`: a cell that does not read (its error, with every
+        other error of the row, is :meth:`read`'s), a cell that cannot be a key (a nested list
+        or mapping), ``Xếp loại năm trước`` without an as-of date.
+
+        Args:
+            rows: the rows' cells, each aligned with the headers.
+            as_of: as for :meth:`read`.
+            labels: each row as the user sees it (``row`` of :meth:`read`).
+        """
+        n = len(rows)
+        names = list(labels) if labels is not None else [None] * n
+        width = len(self.headers)
+        if any(len(r) != width for r in rows):  # not a table's rows: read() takes each
+            return [None] * n
+        cells = list(zip(*rows, strict=True)) if n else []
+        taken = [True] * n
+        # per row, made only for the rows that have them (fewer objects for the collector)
+        notes: dict[int, list[Note]] = {}
+        ratings: dict[int, dict[int, Any]] = {}
+        previous: dict[int, Any] = {}
+        groups: dict[int, dict[str, list[tuple[int, Any]]]] = {}
+        # each mapping of the row (``cadre``, ``cadre.current_post``, ``move.target``…) is
+        # built by column, then linked into its parent (as _put nests it)
+        nodes: dict[tuple[str, ...], list[dict[str, Any] | None]] = {(): [{} for _ in range(n)]}
+        for b in self._bindings:
+            col = b.column
+            found = _column_once(b, cells[b.index]) if cells else []
+            if not found:
+                continue
+            if col.group is not None:
+                for i, raw in found:
+                    groups.setdefault(i, {}).setdefault(col.group, []).append((b.index, raw))
+                continue
+            *parent, leaf = col.path.split(".")
+            for k in range(1, len(parent) + 1):
+                nodes.setdefault(tuple(parent[:k]), [None] * n)
+            at = nodes[tuple(parent)]
+            birth = col.kind == "birth"
+            for i, got in found:
+                if got is _FAILED:
+                    taken[i] = False
+                    continue
+                value, said = got
+                if b.rating_previous:
+                    previous[i] = value
+                    continue
+                if b.rating_year is not None:
+                    ratings.setdefault(i, {})[b.rating_year] = value
+                    continue
+                if said:
+                    notes.setdefault(i, []).extend(said)
+                node = at[i]
+                if node is None:
+                    node = at[i] = {}
+                if birth:
+                    node[leaf] = value[0]
+                    node["birth_date_precision"] = value[1]  # cadre.birth_date_precision
+                else:
+                    node[leaf] = value
+        for path in sorted(nodes, key=len, reverse=True):  # the deepest first
+            if not path:
+                continue
+            up, name = nodes[path[:-1]], path[-1]
+            for i, node in enumerate(nodes[path]):
+                if node is not None:
+                    parent_node = up[i]
+                    if parent_node is None:
+                        parent_node = up[i] = {}
+                    parent_node[name] = node
+        outs = nodes[()]
+        by_index = {b.index: b.column for b in self._bindings}
+        group_memo: dict[tuple[str, tuple[Any, ...]], Any] = {}
+        cell_memo = _CellMemo()
+        out_rows: list[Request | None] = [None] * n
+        for i in range(n):
+            if not taken[i]:
+                continue
+            out = outs[i]
+            assert out is not None
+            row_as_of = out.pop("as_of", None)
+            day = row_as_of if isinstance(row_as_of, date) else as_of
+            said_here = notes.get(i, [])
+            rated = ratings.get(i, {})
+            if i in previous:
+                if day is None:
+                    continue  # read() gives the error
+                rated.setdefault(day.year - 1, previous[i])
+            if rated:
+                _put(out, "cadre.ratings", dict(sorted(rated.items())))
+            for group, group_cells in groups.get(i, {}).items():
+                try:
+                    key = (group, tuple((j, type(v), v) for j, v in group_cells))
+                    got = group_memo.get(key, _EMPTY)
+                except TypeError:
+                    got = _FAILED
+                else:
+                    if got is _EMPTY:
+                        got = group_memo[key] = _group_once(
+                            [(by_index[j], v) for j, v in group_cells], cell_memo
+                        )
+                if got is _FAILED:
+                    break
+                items, said = got
+                said_here.extend(said)
+                _put(out, group, [dict(item) for item in items])
+            else:
+                out_rows[i] = self._complete(out, rows[i], names[i], day, said_here)
+        return out_rows
 
     def _fill_id(
         self, out: dict[str, Any], values: Sequence[Any], row: Any, notes: list[Note]
@@ -571,15 +702,106 @@ class Layout:
         )
 
 
+#: read_many: an empty cell, and a cell that does not read (the row goes to read()).
+_EMPTY: Final = object()
+_FAILED: Final = object()
+
+
+def _column_once(b: _Binding, cells: Sequence[Any]) -> list[tuple[int, Any]]:
+    """The non-empty cells of one column: ``(row, (value, notes) or _FAILED)``, each distinct
+    cell parsed once (a list group's cells come back as written, to be read by group)."""
+    grouped = b.column.group is not None
+    try:
+        keys = list(zip(map(type, cells), cells, strict=True))
+        distinct = dict.fromkeys(keys)
+    except TypeError:  # a nested list or mapping in a cell: each cell on its own
+        keys, distinct = [], {}
+    if not keys and cells:
+        out: list[tuple[int, Any]] = []
+        for i, raw in enumerate(cells):
+            if is_empty(raw):
+                continue
+            try:
+                hash(raw)
+            except TypeError:
+                out.append((i, _FAILED))
+                continue
+            out.append((i, raw if grouped else _parse_once(b, raw)))
+        return out
+    for key in distinct:
+        raw = key[1]
+        distinct[key] = _EMPTY if is_empty(raw) else (raw if grouped else _parse_once(b, raw))
+    if len(distinct) == 1 and next(iter(distinct.values())) is _EMPTY:
+        return []
+    parsed = list(map(distinct.__getitem__, keys))
+    filled = map(is_not, parsed, repeat(_EMPTY))  # C-level: no Python step per empty cell
+    return list(compress(enumerate(parsed), filled))
+
+
+def _parse_once(b: _Binding, raw: Any) -> Any:
+    """One distinct cell of a column → ``(value, notes)``, or ``_FAILED``.
+
+    A value that could be changed in place (a mapping, a list) is not shared between rows.
+    """
+    notes: list[Note] = []
+    try:
+        if b.rating_year is not None:
+            value = parse_rating(b.column, raw)
+        else:
+            value = parse_cell(b.column, raw, notes)
+    except Exception:  # read() gives this cell's error (or raises it) with the row's others
+        return _FAILED
+    if isinstance(value, dict | list):
+        return _FAILED
+    return value, tuple(notes)
+
+
+class _CellMemo:
+    """:func:`parse_cell` once per distinct (column, cell): the value, or the error, again."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[str, type, Any], tuple[Any, tuple[Note, ...]] | Exception] = {}
+
+    def __call__(self, col: Column, value: Any, notes: list[Note]) -> Any:
+        key = (col.path, type(value), value)
+        got = self._memo.get(key)
+        if got is None:
+            said: list[Note] = []
+            try:
+                got = (parse_cell(col, value, said), tuple(said))
+            except Exception as exc:  # raised again below, as parse_cell raised it
+                got = exc
+            self._memo[key] = got
+        if isinstance(got, Exception):
+            raise got
+        notes.extend(got[1])
+        return got[0]
+
+
+def _group_once(cells: list[tuple[Column, Any]], parse: _CellMemo) -> Any:
+    """One distinct list group of a row (its cells) → ``(items, notes)``, or ``_FAILED``."""
+    notes: list[Note] = []
+    try:
+        items = _items(cells, notes, parse)
+    except Exception:  # read() gives this group's error (or raises it) with the row's others
+        return _FAILED
+    return items, tuple(notes)
+
+
 def _as_written(col: Column, header: str) -> Column:
     if not header or header == col.header:
         return col
     return Column(header, col.path, col.kind, col.en, col.aliases)
 
 
+@functools.cache
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
 def _get(out: dict[str, Any], path: str) -> Any:
     node: Any = out
-    for p in path.split("."):
+    for p in _parts(path):
         if not isinstance(node, dict):
             return None
         node = node.get(p)
@@ -600,8 +822,15 @@ def _split(value: Any) -> list[Any]:
     return [value]
 
 
-def _items(cells: list[tuple[Column, Any]], notes: list[Note]) -> list[dict[str, Any]]:
-    """A list group's cells → list items (``;`` separates items; ``không`` = empty list)."""
+def _items(
+    cells: list[tuple[Column, Any]],
+    notes: list[Note],
+    parse: Callable[[Column, Any, list[Note]], Any] = parse_cell,
+) -> list[dict[str, Any]]:
+    """A list group's cells → list items (``;`` separates items; ``không`` = empty list).
+
+    ``parse`` reads one item's cell (:func:`parse_cell`, or a memo of it).
+    """
     if all(isinstance(v, str) and header_key(v) == _NONE_MARK for _, v in cells):
         return []
     pieces = [(col, _split(v)) for col, v in cells]
@@ -629,7 +858,7 @@ def _items(cells: list[tuple[Column, Any]], notes: list[Note]) -> list[dict[str,
             if col.kind == "discipline" and header_key(text(v)) == _NONE_MARK and n == 1:
                 return []
             try:
-                value = parse_cell(col, v, notes)
+                value = parse(col, v, notes)
             except InputError as exc:
                 errors.append(exc)
                 continue
