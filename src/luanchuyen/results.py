@@ -50,55 +50,61 @@ __all__ = [
 
 Row = dict[str, Any]
 Status = Literal["ok", "error"]
+ColumnKind = Literal["value", "list", "int", "bool"]
 #: Row statuses: ``ok`` (evaluated; see ``verdict``) or ``error`` (see ``error_code``).
 STATUSES: Final[tuple[Status, ...]] = ("ok", "error")
 
-#: Columns of the result frame, in order.
-RESULT_COLUMNS: Final[tuple[str, ...]] = (
-    "row",
-    "source_row",
-    "status",
-    "cadre_id",
-    "cadre_name",
-    "gender",
-    "ethnic_minority",
-    "current_title",
-    "current_body",
-    "current_level",
-    "target_id",
-    "target_title",
-    "target_body",
-    "target_level",
-    "move_kind",
-    "as_of",
-    "verdict",
-    "possible_verdicts",
-    "priority",
-    "reason_vi",
-    "blocking_rules",
-    "review_rules",
-    "unknown_rules",
-    "undecided_rules",
-    "missing_inputs",
-    "warning_rules",
-    "priority_rules",
-    "priority_labels",
-    "priority_grounds",
-    "info_rules",
-    "remaining_service_months",
-    "age_months",
-    "retirement_date",
-    "level_direction",
-    "cross_unit",
-    "target_is_key_commune_post",
-    "in_rotation",
-    "months_in_rotation",
-    "ruleset",
-    "error_code",
-    "error_field",
-    "error_message_vi",
-    "error_message_en",
+#: Columns of the result frame, in order, with their kind: ``list`` (a list, empty when
+#: nothing), ``int`` (nullable integer), ``bool`` (nullable boolean), ``value`` (as is).
+_COLUMNS: Final[tuple[tuple[str, ColumnKind], ...]] = (
+    ("row", "int"),
+    ("source_row", "value"),
+    ("status", "value"),
+    ("cadre_id", "value"),
+    ("cadre_name", "value"),
+    ("gender", "value"),
+    ("ethnic_minority", "bool"),
+    ("current_title", "value"),
+    ("current_body", "value"),
+    ("current_level", "value"),
+    ("target_id", "value"),
+    ("target_title", "value"),
+    ("target_body", "value"),
+    ("target_level", "value"),
+    ("move_kind", "value"),
+    ("as_of", "value"),
+    ("verdict", "value"),
+    ("possible_verdicts", "list"),
+    ("priority", "bool"),
+    ("reason_vi", "value"),
+    ("blocking_rules", "list"),
+    ("review_rules", "list"),
+    ("unknown_rules", "list"),
+    ("undecided_rules", "list"),
+    ("missing_inputs", "list"),
+    ("warning_rules", "list"),
+    ("priority_rules", "list"),
+    ("priority_labels", "list"),
+    ("priority_grounds", "list"),
+    ("info_rules", "list"),
+    ("remaining_service_months", "int"),
+    ("age_months", "int"),
+    ("retirement_date", "value"),
+    ("level_direction", "value"),
+    ("cross_unit", "bool"),
+    ("target_is_key_commune_post", "bool"),
+    ("in_rotation", "bool"),
+    ("months_in_rotation", "int"),
+    ("ruleset", "value"),
+    ("error_code", "value"),
+    ("error_field", "value"),
+    ("error_message_vi", "value"),
+    ("error_message_en", "value"),
 )
+RESULT_COLUMNS: Final[tuple[str, ...]] = tuple(name for name, _ in _COLUMNS)
+LIST_COLUMNS: Final[tuple[str, ...]] = tuple(n for n, k in _COLUMNS if k == "list")
+INT_COLUMNS: Final[tuple[str, ...]] = tuple(n for n, k in _COLUMNS if k == "int")
+BOOL_COLUMNS: Final[tuple[str, ...]] = tuple(n for n, k in _COLUMNS if k == "bool")
 #: Columns of the per-criterion frame (``criteria=True``).
 CRITERIA_COLUMNS: Final[tuple[str, ...]] = (
     "row",
@@ -118,32 +124,6 @@ CRITERIA_COLUMNS: Final[tuple[str, ...]] = (
 VERDICT_ORDER: Final[tuple[str, ...]] = tuple(v.value for v in _VERDICTS)
 #: Keys of :func:`summarise`: the verdicts, best first, then the rows with status ``error``.
 SUMMARY_KEYS: Final[tuple[str, ...]] = (*VERDICT_ORDER, "error")
-LIST_COLUMNS: Final[tuple[str, ...]] = (
-    "possible_verdicts",
-    "blocking_rules",
-    "review_rules",
-    "unknown_rules",
-    "undecided_rules",
-    "missing_inputs",
-    "warning_rules",
-    "priority_rules",
-    "priority_labels",
-    "priority_grounds",
-    "info_rules",
-)
-INT_COLUMNS: Final[tuple[str, ...]] = (
-    "row",
-    "remaining_service_months",
-    "age_months",
-    "months_in_rotation",
-)
-BOOL_COLUMNS: Final[tuple[str, ...]] = (
-    "priority",
-    "ethnic_minority",
-    "cross_unit",
-    "target_is_key_commune_post",
-    "in_rotation",
-)
 _CONSTRAINTS: Final = frozenset({"block", "review", "warn"})
 
 
