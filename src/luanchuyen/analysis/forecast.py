@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from luanchuyen.dates import add_months
 from luanchuyen.decision import Decision
@@ -75,30 +75,42 @@ class RuleForecast:
 
     def explain(self, horizon_months: int, lang: str = "vi") -> str:
         """One line about this criterion."""
-        if lang == "en":
-            if self.earliest is not None:
-                how = {"pass": "passes", "not_applicable": "no longer applies"}.get(
-                    self.lifted_by or "", "is no longer in force"
-                )
-                return f"{self.rule_id} ({self.effect}): {how} from {self.earliest:%d/%m/%Y}"
-            why = (
-                "does not depend on time (the record or the move must change)"
-                if not self.time_dependent
-                else f"not met within {horizon_months} months (it does not improve with time)"
-            )
-            return f"{self.rule_id} ({self.effect}): {why}"
-        effect = _EFFECT_VI.get(self.effect, self.effect)
+        en = lang == "en"
+        words = _FORECAST_WORDS["en" if en else "vi"]
+        effect = self.effect if en else _EFFECT_VI.get(self.effect, self.effect)
+        title = "" if en else f" — {self.title_vi}"
         if self.earliest is not None:
-            how = {"pass": "đạt", "not_applicable": "không còn áp dụng"}.get(
-                self.lifted_by or "", "không còn hiệu lực"
+            how = words.get(self.lifted_by or "", words["not_in_force"])
+            return (
+                f"{self.rule_id} ({effect}): {how} {words['from']} {self.earliest:%d/%m/%Y}{title}"
             )
-            return f"{self.rule_id} ({effect}): {how} từ {self.earliest:%d/%m/%Y} — {self.title_vi}"
         why = (
-            "không phụ thuộc thời gian (cần thay đổi hồ sơ hoặc đề xuất)"
-            if not self.time_dependent
-            else f"không đạt trong {horizon_months} tháng tới (không cải thiện theo thời gian)"
+            words["horizon"].format(months=horizon_months)
+            if self.time_dependent
+            else words["static"]
         )
-        return f"{self.rule_id} ({effect}): {why} — {self.title_vi}"
+        return f"{self.rule_id} ({effect}): {why}{title}"
+
+
+#: The words of :meth:`RuleForecast.explain`, per language.
+_FORECAST_WORDS: Final[dict[str, dict[str, str]]] = {
+    "vi": {
+        "pass": "đạt",
+        "not_applicable": "không còn áp dụng",
+        "not_in_force": "không còn hiệu lực",
+        "from": "từ",
+        "static": "không phụ thuộc thời gian (cần thay đổi hồ sơ hoặc đề xuất)",
+        "horizon": "không đạt trong {months} tháng tới (không cải thiện theo thời gian)",
+    },
+    "en": {
+        "pass": "passes",
+        "not_applicable": "no longer applies",
+        "not_in_force": "is no longer in force",
+        "from": "from",
+        "static": "does not depend on time (the record or the move must change)",
+        "horizon": "not met within {months} months (it does not improve with time)",
+    },
+}
 
 
 @dataclass(frozen=True, slots=True)
