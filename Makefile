@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench soak clean venv browser
+.PHONY: demo test lint typecheck pytest bench soak clean venv browser postgres
 
 venv: $(STAMP)
 
@@ -39,9 +39,17 @@ browser:
 	  echo 'installing Debian chromium for the page test'; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The database tests start a real PostgreSQL 15 server (Debian's postgresql-15) on 127.0.0.1.
+INITDB := $(firstword $(wildcard /usr/lib/postgresql/15/bin/initdb /usr/local/bin/initdb))
+postgres:
+	@test -n "$(INITDB)" || { \
+	  test "$$(id -u)" = 0 || { echo 'PostgreSQL 15 is missing: sudo apt-get install -y postgresql-15'; exit 1; }; \
+	  echo 'installing Debian postgresql-15 for the database tests'; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null; }
+
 # Two processes on the 2-core machines (pytest-xdist); a file's tests stay in one process, so a
 # module's server, database or browser is started once.
-pytest: $(STAMP) browser
+pytest: $(STAMP) browser postgres
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test: lint typecheck pytest
