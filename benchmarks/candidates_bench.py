@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
+from measure import peak_rss  # noqa: E402
 
 MIB = 1024 * 1024
 #: Dates of the runs: before the reform (Quy định 65, Luật CBCC 2019) and after it
@@ -112,18 +112,6 @@ def _rss() -> int:
     return int(psutil.Process().memory_info().rss)
 
 
-def _peak_rss() -> int:
-    """This process's peak RSS: ``VmHWM`` (reset by ``exec``, unlike ``ru_maxrss``, which a
-    child started by ``subprocess`` inherits from its parent)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:  # pragma: no cover - not Linux
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
 def _child(n_c: int, n_p: int, day: str, kind: str, out: str) -> None:
     """In a fresh process: build the inputs, run the search, save the verdicts, print figures."""
     import numpy as np
@@ -139,7 +127,7 @@ def _child(n_c: int, n_p: int, day: str, kind: str, out: str) -> None:
     start = time.perf_counter()
     res = lc.candidates(cadres, posts, as_of=day, kind=kind, rules=rules)
     seconds = time.perf_counter() - start
-    peak = _peak_rss()
+    peak = peak_rss()
     np.save(out, res.verdicts)
     figures = {"seconds": seconds, "built": built, "inputs_rss": before, "peak_rss": peak,
                "fallback": res.fallback_pairs, "counts": res.counts(),

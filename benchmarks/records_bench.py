@@ -14,7 +14,6 @@ child process (``--stream N DB``) so that the parent's memory does not count.
 from __future__ import annotations
 
 import argparse
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,9 @@ import time
 import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import peak_rss
 
 MIB = 1024 * 1024
 _TITLES = (
@@ -81,7 +83,7 @@ def stream(db: Path, rows: int) -> None:
                 errors += 1
             n += 1
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss() / MIB
     print(f"{n} {errors} {seconds:.3f} {peak:.1f}")
     assert n == rows
 
