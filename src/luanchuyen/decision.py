@@ -445,12 +445,12 @@ def assemble(
     warnings = [_note(c) for c in criteria if c.applied_effect == "warn"]
     later = derived.context.get("records_after_as_of")
     if later:  # facts/_inputs.known_on left them out
-        later_vi = derived.context.get("records_after_as_of_vi", later)
-        later_en = derived.context.get("records_after_as_of_en", later)
         warnings.append(
             Note(
-                vi=f"Hồ sơ ghi ngày sau ngày đánh giá, không được tính: {later_vi}",
-                en=f"Records dated after the as-of date were left out: {later_en}",
+                vi="Hồ sơ ghi ngày sau ngày đánh giá, không được tính: "
+                + derived.context["records_after_as_of_vi"],
+                en="Records dated after the as-of date were left out: "
+                + derived.context["records_after_as_of_en"],
                 rule_id=None,
                 code="records_after_as_of",
             )

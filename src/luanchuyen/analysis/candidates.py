@@ -40,16 +40,16 @@ needs-review pairs as a sparse list, each post's candidates in the order of
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
+from luanchuyen._edge import edge_function
+from luanchuyen.analysis.ranking import rank_key
 from luanchuyen.dates import to_date
 from luanchuyen.engine.vector import StateColumns, VectorBackend
 from luanchuyen.errors import InputError
@@ -456,17 +456,14 @@ class CandidateSearch:
         j = self._post(post)
         wanted = [CODES.index(v) for v in verdicts]
         sel = np.flatnonzero((self.pair_post == j) & np.isin(self.pair_verdict, wanted))
-        rows = self.pair_cadre[sel]
-        order_of = {CODES.index(v): _ORDER.index(v) for v in CODES}
-        vrank = np.array([order_of[int(v)] for v in self.pair_verdict[sel].tolist()], np.int64)
-        remaining = np.where(self.remaining_known[rows], self.remaining_service_months[rows],
-                             -(10**6))  # fmt: skip
-        names = [str(self.cadre_ids[i] or "") for i in rows.tolist()]
-        by_name = {s: k for k, s in enumerate(sorted(set(names)))}
-        name_rank = np.array([by_name[s] for s in names], np.int64)
-        keys = (rows, name_rank, -remaining, -self.pair_priority[sel], vrank)
-        order = np.lexsort(keys)
-        return [int(i) for i in rows[order].tolist()]
+        rows = self.pair_cadre[sel].tolist()
+        known, months = self.remaining_known.tolist(), self.remaining_service_months.tolist()
+        keys = {
+            i: rank_key(CODES[v], p, months[i] if known[i] else None, str(self.cadre_ids[i] or ""))
+            for i, v, p in zip(rows, self.pair_verdict[sel].tolist(),
+                               self.pair_priority[sel].tolist(), strict=True)
+        }  # fmt: skip
+        return sorted(sorted(rows), key=keys.__getitem__)  # ties: the input order
 
     def move(self, post: int | str) -> Move:
         """The move of every pair with ``post`` (the kind, the template fields, the post)."""
@@ -534,19 +531,12 @@ class CandidateSearch:
         return pa.table(columns)
 
     def write_parquet(self, path: str | os.PathLike[str], *, every_pair: bool = False) -> None:
-        """Write :meth:`to_arrow` to a Parquet file, never half-written under ``path``."""
+        """Write :meth:`to_arrow` to a Parquet file, never half-written under ``path``
+        (``io.safe_write.atomic_path``, reached by name: writing files is the edge's job)."""
         import pyarrow.parquet as pq
 
-        target = Path(path)
-        folder = target.resolve().parent
-        fd, tmp = tempfile.mkstemp(prefix=".candidates-", suffix=".parquet", dir=folder)
-        os.close(fd)
-        try:
+        with edge_function("luanchuyen.io.safe_write", "atomic_path")(path) as tmp:
             pq.write_table(self.to_arrow(every_pair=every_pair), tmp)
-            Path(tmp).replace(target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
 
     def frame(self, verdicts: Sequence[str] = _RANKED_VERDICTS) -> pd.DataFrame:
         """A pandas frame of the pairs with one of ``verdicts`` only (any of :data:`CODES`)."""

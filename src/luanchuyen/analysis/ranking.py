@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from luanchuyen.decision import Decision
     from luanchuyen.models import Position
 
-__all__ = ["RANK_COLUMNS", "rank_candidates"]
+__all__ = ["RANK_COLUMNS", "rank_candidates", "rank_key"]
 
 #: Columns of the ranking, in order.
 RANK_COLUMNS: tuple[str, ...] = (
@@ -81,6 +81,27 @@ def _position_filter(frame: pd.DataFrame, position: Any) -> pd.DataFrame:
     if title is not None:
         return frame.loc[frame["target_title"] == title]
     return frame.iloc[0:0]
+
+
+def rank_key(
+    verdict: str | None, priority_count: int, remaining_months: int | None, cadre_id: str
+) -> tuple[int, int, int, str]:
+    """Where a candidate stands (smaller first): the one order of candidates for a post.
+
+    The verdict (best first; ``None``, an error row, last), then more distinct priority
+    grounds, then more remaining service (unknown last), then the cadre id. Equal keys keep
+    the input order (sort stably).
+
+    >>> rank_key("eligible", 2, 120, "A") < rank_key("eligible", 1, 300, "A")
+    True
+    """
+    return (
+        _VERDICT_RANK.get(str(verdict), len(VERDICT_ORDER)) if verdict is not None
+        else len(VERDICT_ORDER),
+        -priority_count,
+        -(remaining_months if remaining_months is not None else -(10**6)),
+        cadre_id,
+    )  # fmt: skip
 
 
 def _priority_count(rec: Mapping[str, Any]) -> int:
@@ -144,13 +165,10 @@ def rank_candidates(
     ]
 
     def key(rec: Mapping[str, Any]) -> tuple[int, int, int, str]:
-        remaining = _months(rec.get("remaining_service_months"))
-        return (
-            len(VERDICT_ORDER)
-            if rec.get("status") == "error"
-            else _VERDICT_RANK.get(str(rec.get("verdict")), len(VERDICT_ORDER)),
-            -_priority_count(rec),
-            -(remaining if remaining is not None else -(10**6)),
+        return rank_key(
+            None if rec.get("status") == "error" else rec.get("verdict"),
+            _priority_count(rec),
+            _months(rec.get("remaining_service_months")),
             str(rec.get("cadre_id") or ""),
         )
 

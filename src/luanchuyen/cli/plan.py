@@ -49,7 +49,7 @@ def _read_db(url: str, table: str) -> Any:
             f"Table «{table}» has no rows",
             field=table,
         )
-    return pd.concat(parts) if len(parts) > 1 else parts[0]
+    return pd.concat(parts)
 
 
 def _homes(table: Any, column: str | None) -> dict[str, str]:

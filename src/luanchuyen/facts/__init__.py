@@ -14,7 +14,7 @@ from typing import Any
 
 from luanchuyen.errors import InputError
 from luanchuyen.facts import discipline, family, planning, posts, rotation, service, state
-from luanchuyen.facts._inputs import Inputs, dmy, known_on, record_words
+from luanchuyen.facts._inputs import Inputs, dmy, known_on
 from luanchuyen.facts.registry import FACTS, FactSpec, FactValue
 from luanchuyen.models import Cadre, Move
 from luanchuyen.retirement_law import retirement
@@ -83,9 +83,9 @@ def derive_facts(
     x.context["reference_date_source"] = source
     x.context["birth_date_precision"] = cadre.birth_date_precision
     if later:
-        x.context["records_after_as_of"] = ", ".join(later)  # the input paths (machine)
-        words = record_words(later)
-        x.context["records_after_as_of_vi"], x.context["records_after_as_of_en"] = words
+        x.context["records_after_as_of"] = ", ".join(r.path for r in later)  # for machines
+        x.context["records_after_as_of_vi"] = ", ".join(r.vi for r in later)
+        x.context["records_after_as_of_en"] = ", ".join(r.en for r in later)
     for topic in _TOPICS:
         topic.derive(x)
     return DerivedFacts(x.facts, x.context, reference)

@@ -363,6 +363,7 @@ class _Tables:
         self.rated: tuple[Ints, list[int], list[Rating | None]] = (np.zeros(0, np.int64), [], [])
         #: whether each of ``rated`` is HTT or better (``None``: not decided)
         self.rated_good: list[bool | None] = []
+        #: per row, whether each year's rating is HTT or better (``ratings.merge_ratings``)
         self.annual_good: list[dict[int, bool | None] | None] = []
         #: whether a recorded secondment covers as_of, per row (set by _rotation)
         self.seconded: Bools = np.zeros(0, np.bool_)
@@ -866,7 +867,7 @@ def _rerate(t: _Tables, as_of: date, params: Mapping[str, Any]) -> None:
     annual = t.cadre.kept["ratings"]
     if not any(r is not None for r in records):
         t.rated_good = [r in GOOD_BANDS for r in ratings]
-        t.annual_good = [None if a is None else {y: b in GOOD_BANDS for y, b in a.items()}
+        t.annual_good = [None if (m := merge_ratings(a, None, params)) is None else m[1]
                          for a in annual]  # fmt: skip
         return
     t.annual_good = []

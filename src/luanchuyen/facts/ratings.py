@@ -80,9 +80,10 @@ def good_in_every_year(
 ) -> bool | None:
     """HTT or better in every one of ``years`` (the NĐ 170/2025 Đ23 look-back).
 
-    A year after ``last_rated`` (the year of ``as_of``) has no rating yet. ``False`` as soon as one year is known to be below HTT, ``True`` when every year is known
-    to be HTT or better (a score of 90+ with the HTXS conditions unknown counts: it is HTT or
-    better either way), ``None`` otherwise (a year not rated or not decided).
+    A year after ``last_rated`` (the year of ``as_of``) has no rating yet. ``False`` as soon
+    as one year is known to be below HTT, ``True`` when every year is known to be HTT or
+    better (a score of 90+ with the HTXS conditions unknown counts: it is HTT or better
+    either way), ``None`` otherwise (a year not rated or not decided).
     """
     if good is None:
         return None
