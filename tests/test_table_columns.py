@@ -240,15 +240,19 @@ def test_evaluate_many_frame_is_unchanged(
     pd.testing.assert_frame_equal(evaluate_many(frame, as_of=E1, rules=rules), reference)
 
 
-def test_the_column_reader_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_clean_table_is_read_by_columns_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No row of a clean table is read row by row (no mapping, no model a row)."""
+    import luanchuyen.batch._columnar as columnar
+
     calls: list[int] = []
-    original = Layout.read_many
+    original = columnar.read_coded
 
-    def spy(self: Layout, rows: Any, **kw: Any) -> Any:
-        calls.append(len(rows))
-        return original(self, rows, **kw)
+    def spy(layout: Layout, columns: Any, **kw: Any) -> Any:
+        calls.append(len(kw["labels"]))
+        return original(layout, columns, **kw)
 
-    monkeypatch.setattr(Layout, "read_many", spy)
+    monkeypatch.setattr(columnar, "read_coded", spy)
+    monkeypatch.setattr(Layout, "read_many", lambda *a, **k: pytest.fail("read_many()"))
     monkeypatch.setattr(Layout, "read", lambda *a, **k: pytest.fail("read() on a clean table"))
     frame = _synth_frame(40)
     result = evaluate_many(frame, as_of=E1, rules=load_rules("qd65"), reasons=False)

@@ -33,9 +33,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 from luanchuyen._edge import edge_function
-from luanchuyen.batch._intake import _day, _is_frame, _items, _layout
+from luanchuyen.batch._intake import _day, _is_arrow, _is_frame, _items, _layout
 from luanchuyen.batch._parallel import _run_parallel
-from luanchuyen.batch._rows import _evaluate_items, _in_order, _is_vector, _resolve_backend
+from luanchuyen.batch._rows import (
+    _evaluate_items,
+    _evaluate_table,
+    _in_order,
+    _is_vector,
+    _resolve_backend,
+)
 from luanchuyen.engine.base import Backend
 from luanchuyen.errors import InputError
 from luanchuyen.evaluation import default_rules
@@ -53,6 +59,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from luanchuyen.evaluation import BackendName
+    from luanchuyen.records.layout import Layout
 
 __all__ = [
     "CRITERIA_COLUMNS",
@@ -144,7 +151,18 @@ def evaluate_many(
     """
     default_as_of = _day(as_of, "as_of")
     rs = rules if rules is not None else default_rules()
-    items, headers = _items(pairs_or_frame)
+    data = pairs_or_frame.to_pandas() if _is_arrow(pairs_or_frame) else pairs_or_frame
+    one_process = workers is None or workers <= 1
+    if _is_frame(data) and one_process and not criteria:
+        engine = _resolve_backend(backend)
+        if _is_vector(engine):  # a table: read column by column
+            layout = _layout(tuple(str(c) for c in data.columns))
+            assert layout is not None
+            joined = _evaluate_table(
+                data, layout, rs, engine, default_as_of, reasons, _FAST_CHUNK, progress
+            )
+            return _finish(joined, [], False, layout)
+    items, headers = _items(data)
     layout = _layout(headers)  # a table whose headers clash fails here, before any work
     if workers is not None and workers > 1 and len(items) > 1:
         name = backend if isinstance(backend, str) else getattr(backend, "name", None)
@@ -172,6 +190,13 @@ def evaluate_many(
             if progress is not None:
                 progress(min(start + size, len(items)), len(items))
         joined = _in_order(frames)
+    return _finish(joined, crit, criteria, layout)
+
+
+def _finish(
+    joined: pd.DataFrame, crit: list[Any], criteria: bool, layout: Layout | None
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """The typed result frame (and criteria frame), the table's unknown columns named."""
     frame, crit_frame = typed_frames(joined, crit, criteria)
     if layout is not None and layout.unknown:
         frame.attrs["unknown_columns"] = list(layout.unknown)

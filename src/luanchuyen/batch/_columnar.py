@@ -22,9 +22,11 @@ it does not vectorise) are handed back to the caller. The frame equals the row p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from datetime import date
-from operator import attrgetter, itemgetter
+from itertools import repeat
+from operator import attrgetter, is_, itemgetter
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
@@ -34,7 +36,8 @@ from luanchuyen.batch._intake import _Valid
 from luanchuyen.decision import criterion_result
 from luanchuyen.engine.vector import VectorBackend
 from luanchuyen.facts import derive_facts
-from luanchuyen.facts.columnar import derive_columns
+from luanchuyen.facts.columnar import ColumnarFacts, derive_coded, derive_columns
+from luanchuyen.records.coded import CodedRecord, read_coded
 from luanchuyen.results import (
     CONDITIONS,
     RESULT_COLUMNS,
@@ -56,7 +59,11 @@ from luanchuyen.verdict_columns import POSSIBLE_OF_MASK, effect_code
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["group_frame"]
+    from luanchuyen.models import Cadre, Move
+    from luanchuyen.records.layout import Layout
+    from luanchuyen.ruleset.compile import CompiledRules, RuleSet
+
+__all__ = ["group_frame", "table_frames"]
 
 _PASS = OUTCOME_CODES.index(Outcome.PASS)
 _UNKNOWN = OUTCOME_CODES.index(Outcome.UNKNOWN)
@@ -88,25 +95,30 @@ def _patterns(matrix: Matrix) -> tuple[list[list[int]], list[int]]:
 
 def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> list[list[str]]:
     """Per row, the input paths that would settle the verdict (``results.settling_inputs``
-    over each undecided rule's absent facts, as ``DerivedFacts.missing`` lists them)."""
-
-    def absent(name: str, i: int) -> bool:
+    over each undecided rule's absent facts, as ``DerivedFacts.missing`` lists them), once
+    per distinct pattern of undecided rules and absent facts."""
+    n = undecided.shape[0]
+    facts = sorted(
+        {f for k in np.flatnonzero(undecided.any(axis=0)).tolist() for f in rules[k].facts}
+    )
+    absent = np.ones((n, len(facts)), np.bool_)
+    for j, name in enumerate(facts):
         if name in cf.ints:
-            return not cf.ints[name][1][i]
-        if name in cf.bools:
-            return not cf.bools[name][1][i]
-        if name in cf.enums:
-            return cf.enums[name][i] is None
-        return True
-
-    out: list[list[str]] = [[] for _ in range(undecided.shape[0])]
-    for i in np.flatnonzero(undecided.any(axis=1)).tolist():
-        settling = [
-            sorted(f for f in rules[k].facts if absent(f, i))
-            for k in np.flatnonzero(undecided[i]).tolist()
-        ]
-        out[i] = settling_inputs(settling)
-    return out
+            absent[:, j] = ~cf.ints[name][1]
+        elif name in cf.bools:
+            absent[:, j] = ~cf.bools[name][1]
+        elif name in cf.enums:
+            absent[:, j] = np.fromiter(map(is_, cf.enums[name], repeat(None)), np.bool_, n)
+    shared, which = _patterns(
+        np.concatenate([undecided, absent & undecided.any(axis=1)[:, None]], axis=1)
+    )
+    r = undecided.shape[1]
+    made: list[list[str]] = []
+    for p in shared:
+        gone = {facts[j - r] for j in p if j >= r}
+        settling = [sorted(f for f in rules[k].facts if f in gone) for k in p if k < r]
+        made.append(settling_inputs(settling) if settling else [])
+    return [made[k].copy() for k in which]
 
 
 def _lists(matrix: Matrix, labels: Sequence[str]) -> list[list[str]]:
@@ -147,13 +159,122 @@ def group_frame(
 
     Every row of ``group`` must share ``as_of`` and ``compiled``.
     """
-    import pandas as pd  # deferred: pandas is the heavy ``analysis`` extra
-
     first = group[0]
     compiled, day = first.compiled, first.as_of
     cadres = [v.cadre for v in group]
     moves = [v.move for v in group]
     cf = derive_columns(list(zip(cadres, moves, strict=True)), day, compiled.params)
+    # The models' own fields, read through each model's __dict__ once (the models of a big
+    # batch are spread over memory: every separate pass over them costs cache misses).
+    cadre_id, cadre_name, posts = zip(*map(_CADRE_FIELDS, map(_DICT, cadres)), strict=True)
+    current_title, current_body = zip(
+        *[_NO_POST if p is None else _POST_FIELDS(p.__dict__) for p in posts], strict=True
+    )
+    targets = [m.__dict__["target"].__dict__ for m in moves]
+    target_id, target_title, target_body = zip(*map(_TARGET_FIELDS, targets), strict=True)
+    names = {
+        "row": [v.item.row for v in group],
+        "source_row": [v.item.source_row for v in group],
+        "cadre_id": cadre_id,
+        "cadre_name": cadre_name,
+        "current_title": current_title,
+        "current_body": current_body,
+        "target_id": target_id,
+        "target_title": target_title,
+        "target_body": target_body,
+    }
+    frame = _frame(engine, compiled, day, cf, names, lambda i: (cadres[i], moves[i]), reasons)
+    fallback = cf.fallback
+    if not fallback.any():
+        return frame, []
+    keep = ~fallback
+    rest = [v for v, bad in zip(group, fallback.tolist(), strict=True) if bad]
+    return frame.loc[keep].reset_index(drop=True), rest
+
+
+def table_frames(
+    engine: VectorBackend,
+    rules: RuleSet,
+    layout: Layout,
+    columns: Sequence[Any],
+    labels: Sequence[Any],
+    first_row: int,
+    default_as_of: date | None,
+    models_of: Callable[[int], tuple[Cadre, Move]],
+    *,
+    reasons: bool,
+) -> tuple[list[pd.DataFrame], list[int]]:
+    """The result frames of a block of table rows read column by column, no model a row
+    (:func:`luanchuyen.records.coded.read_coded`, :func:`~luanchuyen.facts.columnar.derive_coded`),
+    and the rows (indexes in the block) left to the model way: those the reader does not
+    take, those the facts leave, those of a date no rule set covers.
+
+    ``models_of(i)``: row ``i``'s models, read the model way, for the main reason of a row
+    that a rule decides (``reasons=True``).
+    """
+    read = read_coded(layout, columns, as_of=default_as_of, labels=labels)
+    frames: list[pd.DataFrame] = []
+    rest = np.flatnonzero(~read.taken).tolist()
+    by_day: dict[date, list[int]] = {}
+    for i in np.flatnonzero(read.taken).tolist():
+        day = read.days[i]
+        assert day is not None  # taken rows have a date
+        by_day.setdefault(day, []).append(i)
+    for day, where in by_day.items():
+        picked = np.array(where, np.int64)
+        try:
+            compiled = rules.compiled(day)
+        except Exception:  # the model way reports it on each row
+            rest.extend(where)
+            continue
+        rows = read.take(picked)
+        cf = derive_coded(rows, day, compiled.params)
+        cadre, post, target = (rows.records[k] for k in ("cadre", "current_post", "target"))
+
+        def shown(record: CodedRecord, name: str) -> list[Any]:
+            values = record.fields[name].column()
+            return [v if p else None for v, p in zip(values, record.present.tolist(), strict=True)]
+
+        names = {
+            "row": (picked + first_row).tolist(),
+            "source_row": [labels[i] for i in where],
+            "cadre_id": cadre.fields["id"].column(),
+            "cadre_name": cadre.fields["name"].column(),
+            "current_title": shown(post, "title"),
+            "current_body": shown(post, "body"),
+            "target_id": target.fields["id"].column(),
+            "target_title": target.fields["title"].column(),
+            "target_body": target.fields["body"].column(),
+        }
+        at = functools.partial(_model_at, models_of, where)
+        frame = _frame(engine, compiled, day, cf, names, at, reasons)
+        if cf.fallback.any():
+            frame = frame.loc[~cf.fallback].reset_index(drop=True)
+            rest.extend(picked[cf.fallback].tolist())
+        frames.append(frame)
+    return frames, sorted(rest)
+
+
+def _model_at(
+    models_of: Callable[[int], tuple[Cadre, Move]], where: Sequence[int], k: int
+) -> tuple[Cadre, Move]:
+    return models_of(where[k])
+
+
+def _frame(
+    engine: VectorBackend,
+    compiled: CompiledRules,
+    day: date,
+    cf: ColumnarFacts,
+    names: dict[str, Any],
+    models_of: Callable[[int], tuple[Cadre, Move]],
+    reasons: bool,
+) -> pd.DataFrame:
+    """The result frame of rows whose facts are ``cf`` (their fallback rows included:
+    the caller drops them), the rows' names and identities given in ``names``."""
+    import pandas as pd  # deferred: pandas is the heavy ``analysis`` extra
+
+    n = cf.n
     states = engine.columns(compiled, cf)
     outcomes = states.outcomes()
     applied = states.applied_effects()
@@ -183,52 +304,44 @@ def group_frame(
     prio_shared, prio_which = _patterns(prio)
     titles = [[rules[j].source.spec.title.vi for j in p] for p in prio_shared]
     grounds = [sorted(set().union(*(tests[ids[j]] for j in p))) for p in prio_shared]
-    reason_vi: list[str | None] = [None] * len(group)
+    reason_vi: list[str | None] = [None] * n
     if reasons:  # the verdict's text here; a rule's message is written below
         condition = np.array([e in CONDITIONS for e in effects], dtype=np.bool_)
         met = (passed & condition).sum(axis=1).tolist()
         texts: dict[tuple[int, int, int], str] = {}
         codes = zip(verdicts.tolist(), prio_which, reason_rule.tolist(), met, strict=True)
-        for i, (v, k, j, n) in enumerate(codes):
+        for i, (v, k, j, count) in enumerate(codes):
             if j < 0:
                 eligible = v == _VERDICT_ELIGIBLE
-                key = (v, k, n if eligible else -1)
+                key = (v, k, count if eligible else -1)
                 if key not in texts:
                     texts[key] = (
-                        met_reason(n, titles[k])
+                        met_reason(count, titles[k])
                         if eligible
                         else verdict_text(VERDICT_CODES[v], titles[k])
                     )
                 reason_vi[i] = texts[key]
 
-    # The models' own fields, read through each model's __dict__ once (the models of a big
-    # batch are spread over memory: every separate pass over them costs cache misses).
-    cadre_id, cadre_name, posts = zip(*map(_CADRE_FIELDS, map(_DICT, cadres)), strict=True)
-    current_title, current_body = zip(
-        *[_NO_POST if p is None else _POST_FIELDS(p.__dict__) for p in posts], strict=True
-    )
-    targets = [m.__dict__["target"].__dict__ for m in moves]
-    target_id, target_title, target_body = zip(*map(_TARGET_FIELDS, targets), strict=True)
     columns: dict[str, Any] = {
-        "row": [v.item.row for v in group],
-        "source_row": [v.item.source_row for v in group],
-        "cadre_id": cadre_id,
-        "cadre_name": cadre_name,
+        "row": names["row"],
+        "source_row": names["source_row"],
+        "cadre_id": names["cadre_id"],
+        "cadre_name": names["cadre_name"],
         "gender": cf.enums["gender"],
         "ethnic_minority": _masked(cf.bools["ethnic_minority"], "bool"),
-        "current_title": current_title,
-        "current_body": current_body,
+        "current_title": names["current_title"],
+        "current_body": names["current_body"],
         "current_level": cf.enums["current_level"],
-        "target_id": target_id,
-        "target_title": target_title,
-        "target_body": target_body,
+        "target_id": names["target_id"],
+        "target_title": names["target_title"],
+        "target_body": names["target_body"],
         "target_level": cf.enums["target_level"],
         "move_kind": cf.enums["move_kind"],
-        "as_of": [day] * len(group),
-        "status": ["ok"] * len(group),
+        "as_of": [day] * n,
+        "status": ["ok"] * n,
         "verdict": [VERDICT_CODES[v].value for v in verdicts.tolist()],
         "possible_verdicts": _possible(combined.possible),
-        "priority": pd.arrays.BooleanArray(prio.any(axis=1), np.zeros(len(group), bool)),
+        "priority": pd.arrays.BooleanArray(prio.any(axis=1), np.zeros(n, bool)),
         "reason_vi": reason_vi,
         "blocking_rules": _lists(blocking, ids),
         "review_rules": _lists(review, ids),
@@ -257,23 +370,18 @@ def group_frame(
         "target_is_key_commune_post": _masked(cf.bools["target_is_key_commune_post"], "bool"),
         "in_rotation": _masked(cf.bools["in_rotation"], "bool"),
         "months_in_rotation": _masked(cf.ints["months_in_rotation"], "int"),
-        "ruleset": [compiled.signature] * len(group),
+        "ruleset": [compiled.signature] * n,
     }
     for name in RESULT_COLUMNS:
         if name not in columns:  # the error columns: empty, as on the row path
-            columns[name] = [None] * len(group)
+            columns[name] = [None] * n
     fallback = cf.fallback
     if reasons:
         tri = TRISTATE_CODES
         params = compiled.params
         for i in np.flatnonzero((reason_rule >= 0) & ~fallback).tolist():
             j = int(reason_rule[i])
-            derived = derive_facts(cadres[i], moves[i], day, params)
+            derived = derive_facts(*models_of(i), day, params)
             st = (tri[states.applies[i, j]], tri[states.test[i, j]], tri[states.exception[i, j]])
             reason_vi[i] = criterion_result(rules[j], st, derived, params).message.vi
-    frame = pd.DataFrame(columns, columns=list(RESULT_COLUMNS))
-    if not fallback.any():
-        return frame, []
-    keep = ~fallback
-    rest = [v for v, bad in zip(group, fallback.tolist(), strict=True) if bad]
-    return frame.loc[keep].reset_index(drop=True), rest
+    return pd.DataFrame(columns, columns=list(RESULT_COLUMNS))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, Final
@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any, Final
 from pydantic import ValidationError
 
 from luanchuyen.batch._intake import (
+    _cells,
     _derive,
     _error_row,
     _Item,
     _Job,
+    _label,
     _unexpected,
     _Valid,
     _validate,
@@ -225,6 +227,79 @@ def _evaluate_items(
     if rows or not frames:
         frames.append(pd.DataFrame(rows, columns=list(RESULT_COLUMNS)))
     return _in_order(frames), crit_rows
+
+
+def _evaluate_table(
+    frame: pd.DataFrame,
+    layout: Layout,
+    rules: RuleSet,
+    engine: Backend,
+    default_as_of: date | None,
+    reasons: bool,
+    chunk: int,
+    progress: Callable[[int, int], None] | None,
+) -> pd.DataFrame:
+    """A table in the flat layout, evaluated with the vector backend: block by block, read
+    column by column without a model a row (``_columnar.table_frames``); the rows that way
+    leaves go :func:`_evaluate_items` (the model way, with their exact errors)."""
+    from luanchuyen.batch._columnar import table_frames  # deferred: numpy, the vector extra
+
+    n = len(frame)
+    frames: list[pd.DataFrame] = []
+    for start in range(0, n, chunk):
+        block = _Block(frame.iloc[start : start + chunk], start, layout, rules, default_as_of)
+        try:
+            done, rest = table_frames(
+                engine,  # type: ignore[arg-type]
+                rules, layout, block.columns, block.labels, start, default_as_of,
+                block.models_of, reasons=reasons,
+            )  # fmt: skip
+        except Exception as exc:  # never lose a row to the column way: the model way takes them
+            warnings.warn(
+                f"Đường đọc theo cột lỗi, chuyển sang đọc từng dòng / the column reader "
+                f"failed ({type(exc).__name__}: {exc}); reading these rows one by one",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            done, rest = [], list(range(len(block.labels)))
+        frames.extend(done)
+        if rest:
+            f, _ = _evaluate_items([block.item(i) for i in rest], layout, rules, engine,
+                                   default_as_of, False, reasons)  # fmt: skip
+            frames.append(f)
+        if progress is not None:
+            progress(min(start + chunk, n), n)
+    return _in_order(frames)
+
+
+class _Block:
+    """A block of a table's rows: its columns, and each row's cells when the model way
+    needs them (taken once for the block, column by column)."""
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        start: int,
+        layout: Layout,
+        rules: RuleSet,
+        default_as_of: date | None,
+    ) -> None:
+        self.frame, self.start = frame, start
+        self.layout, self.rules, self.default_as_of = layout, rules, default_as_of
+        self.columns = [frame.iloc[:, j] for j in range(frame.shape[1])]
+        self.labels = [_label(x) for x in frame.index]
+        self._cells: list[tuple[Any, ...]] = []
+
+    def item(self, i: int) -> _Item:
+        """Row ``i`` of the block as a batch item (its cells)."""
+        if not self._cells:
+            self._cells = _cells(self.frame)
+        return _Item(self.start + i, self.labels[i], cells=self._cells[i])
+
+    def models_of(self, i: int) -> tuple[Any, Any]:
+        """Row ``i``'s models, read the model way."""
+        valid = _validate(self.item(i), self.layout, self.rules, self.default_as_of)
+        return valid.cadre, valid.move
 
 
 def _in_order(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:

@@ -32,12 +32,12 @@ from datetime import date
 from enum import Enum
 from itertools import chain, count, repeat
 from operator import is_not, itemgetter
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from luanchuyen.facts._inputs import known_on
+from luanchuyen.facts._inputs import DATED, KNOWN_ON, known_on
 from luanchuyen.facts.discipline import BUCKETS, TERMINAL
 from luanchuyen.facts.equivalence import RELATION_SOURCES, PostRef, relation
 from luanchuyen.facts.planning import (
@@ -77,7 +77,10 @@ from luanchuyen.models import (
 )
 from luanchuyen.retirement_law import statutory_age_for_month
 
-__all__ = ["ColumnarFacts", "derive_columns"]
+if TYPE_CHECKING:
+    from luanchuyen.records.coded import CodedRecord, CodedRows
+
+__all__ = ["ColumnarFacts", "derive_coded", "derive_columns"]
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -251,6 +254,11 @@ class _Table:
         self._index: defaultdict[Any, int] = defaultdict(count().__next__)
         self._parts: defaultdict[str, list[npt.NDArray[Any]]] = defaultdict(list)
         self.kept: dict[str, list[Any]] = {name: [] for name in keep.split()}
+        self.rows: Ints = np.zeros(0, np.int64)
+        self.known: Bools = np.zeros(0, np.bool_)
+        #: per scalar field: each object's index into the field's distinct values
+        self._fields: dict[str, tuple[Ints, Sequence[Any]]] = {}
+        self._loaded = False
 
     def add(self, dicts: Sequence[Mapping[str, Any]], rows: Ints) -> dict[str, list[Any]]:
         """Read one block of objects (their ``__dict__``) at ``rows``; return its objects."""
@@ -281,39 +289,69 @@ class _Table:
         items = list(map(vars, chain.from_iterable(filter(None, lists))))
         return self.add(items, np.repeat(rows[filled], sizes))
 
+    def load(self, rows: Ints, known: Bools | None, record: CodedRecord) -> None:
+        """Take the objects of a record read column by column (:mod:`luanchuyen.records.coded`)
+        instead of reading models: the objects are the record's ``rows``; ``known`` as for
+        :meth:`add_optional` and :meth:`add_lists`."""
+        self.rows = rows
+        self.known = known if known is not None else np.zeros(0, np.bool_)
+        fields = record.fields
+        for name in self._scalars:
+            coded = fields[name]
+            self._fields[name] = (coded.codes[rows], (*coded.values, None))
+        for name in self._dates:
+            coded = fields[name]
+            days = np.array([0 if d is None else d.toordinal() for d in coded.values] + [0],
+                            np.int64)  # fmt: skip
+            codes = coded.codes[rows]
+            self._parts[name] = [days[codes]]
+            self._parts[f"{name}?"] = [codes >= 0]
+        for name in self.kept:
+            if name not in fields:
+                continue  # the caller's to fill (the cadre's ratings)
+            coded = fields[name]
+            looked = [*coded.values, None]
+            self.kept[name] = [looked[k] for k in coded.codes[rows].tolist()]
+        self._loaded = True
+
     def finish(self) -> None:
         """Join the blocks (after the last one)."""
-        self.rows: Ints = _cat(self._parts["rows"], np.int64)
-        self.known: Bools = _cat(self._parts["known"], np.bool_)
-        self._ids: Ints = _cat(self._parts["ids"], np.int64)
+        if self._loaded:
+            return
+        self.rows = _cat(self._parts["rows"], np.int64)
+        self.known = _cat(self._parts["known"], np.bool_)
+        ids: Ints = _cat(self._parts["ids"], np.int64)
         distinct = list(self._index)
         if len(self._scalars) == 1:
             columns = [tuple(distinct)]
         else:
             columns = list(zip(*distinct, strict=True)) or [() for _ in self._scalars]
-        self._values = dict(zip(self._scalars, columns, strict=True))
+        self._fields = {name: (ids, col) for name, col in zip(self._scalars, columns, strict=True)}
 
-    def _distinct(self, name: str) -> tuple[Any, ...]:
-        return self._values.get(name, ())
+    def _field(self, name: str) -> tuple[Ints, Sequence[Any]]:
+        return self._fields.get(name, (np.zeros(0, np.int64), ()))
 
     def codes(self, name: str, enum: type[Enum]) -> Ints:
-        return _codes(self._distinct(name), enum)[self._ids]
+        ids, distinct = self._field(name)
+        return _codes(distinct, enum)[ids]
 
     def tri(self, name: str) -> tuple[Bools, Bools]:
-        value, present = _tri(self._distinct(name))
-        return value[self._ids], present[self._ids]
+        ids, distinct = self._field(name)
+        value, present = _tri(distinct)
+        return value[ids], present[ids]
 
     def ints(self, name: str) -> tuple[Ints, Bools, Bools]:
-        value, present, big = _ints(self._distinct(name))
-        return value[self._ids], present[self._ids], big[self._ids]
+        ids, distinct = self._field(name)
+        value, present, big = _ints(distinct)
+        return value[ids], present[ids], big[ids]
 
     def days(self, name: str) -> tuple[Ints, Bools]:
         return _cat(self._parts[name], np.int64), _cat(self._parts[f"{name}?"], np.bool_)
 
     def values(self, name: str) -> list[Any]:
         """A scalar field's Python value for each object."""
-        distinct = self._distinct(name)
-        return [distinct[i] for i in self._ids.tolist()]
+        ids, distinct = self._field(name)
+        return [distinct[i] for i in ids.tolist()]
 
 
 class _Tables:
@@ -378,7 +416,6 @@ def _read(pairs: Sequence[tuple[Cadre, Move]], as_of: date) -> _Tables:
     """Read the models block by block into tables."""
     t = _Tables()
     rated_rows: list[Ints] = []
-    tops: list[Any] = []
     rated: list[dict[int, Rating]] = []
     for first in range(0, len(pairs), _BLOCK):
         block = [(known_on(c, as_of)[0], m) for c, m in pairs[first : first + _BLOCK]]
@@ -396,16 +433,72 @@ def _read(pairs: Sequence[tuple[Cadre, Move]], as_of: date) -> _Tables:
         ratings = c["ratings"]  # rotation.py: the latest rating up to as_of
         rated_rows.append(rows[np.fromiter(map(bool, ratings), np.bool_, len(ratings))])
         rated.extend(filter(None, ratings))
-        tops.extend(map(max, filter(None, ratings)))
     t.finish()
-    rows, year = _cat(rated_rows, np.int64), as_of.year
-    if max(tops, default=year) > year:  # ratings after as_of: the latest one up to it
-        tops = [y if y <= year else max((k for k in d if k <= year), default=None)
-                for d, y in zip(rated, tops, strict=True)]  # fmt: skip
-        kept = [j for j, y in enumerate(tops) if y is not None]
-        rows, rated, tops = rows[kept], [rated[j] for j in kept], [tops[j] for j in kept]
-    t.rated = (rows, tops, list(map(dict.__getitem__, rated, tops)))
+    _latest_ratings(t, _cat(rated_rows, np.int64), rated, as_of)
     return t
+
+
+def _latest_ratings(t: _Tables, rows: Ints, rated: list[dict[int, Rating]], as_of: date) -> None:
+    """rotation.py: the latest annual rating up to as_of of each rated row."""
+    tops: list[int] = list(map(max, rated))
+    year = as_of.year
+    if max(tops, default=year) > year:  # ratings after as_of: the latest one up to it
+        upto = [y if y <= year else max((k for k in d if k <= year), default=None)
+                for d, y in zip(rated, tops, strict=True)]  # fmt: skip
+        kept = [j for j, y in enumerate(upto) if y is not None]
+        rows, rated = rows[kept], [rated[j] for j in kept]
+        tops = [y for y in upto if y is not None]
+    t.rated = (rows, tops, list(map(dict.__getitem__, rated, tops)))
+
+
+def _read_coded(rows: CodedRows, as_of: date) -> tuple[_Tables, Bools]:
+    """Take rows read column by column into tables; and the rows to derive the model way
+    (a record dated after ``as_of``: ``known_on`` leaves it out, on the model way)."""
+    t, n, rec = _Tables(), rows.n, rows.records
+    every = np.arange(n, dtype=np.int64)
+    later = np.zeros(n, np.bool_)
+    today = as_of.toordinal()
+    for table, name in ((t.cadre, "cadre"), (t.move, "move"), (t.target, "target")):
+        table.load(every, None, rec[name])
+    ratings = [None if r is None else KNOWN_ON["ratings"](r, as_of)[0] for r in rows.ratings]
+    t.cadre.kept["ratings"] = ratings
+    t.cadre.kept["rating_records"] = [None] * n
+    for table, name in ((t.current, "current_post"), (t.health, "health"),
+                        (t.family, "family"), (t.planning, "planning"),
+                        (t.discipline, "disciplines"), (t.committee, "committee_memberships"),
+                        (t.rotation, "rotation_history")):  # fmt: skip
+        record = rec[name]
+        present = np.flatnonzero(record.present)
+        table.load(present, record.known, record)
+        dated = DATED.get(name)
+        if dated is not None:
+            days, has = table.days(dated)
+            later[present[has & (days > today)]] = True
+    filled = np.fromiter(map(bool, ratings), np.bool_, n)
+    _latest_ratings(t, every[filled], [r for r in ratings if r], as_of)
+    return t, later
+
+
+def derive_coded(
+    rows: CodedRows, as_of: date, params: Mapping[str, Any] | None = None
+) -> ColumnarFacts:
+    """:func:`derive_columns` for table rows read column by column
+    (:func:`luanchuyen.records.coded.read_coded`), every row on ``as_of``: no model at all.
+
+    Rows not ``taken`` by the reader, and rows the model way must derive (a record dated
+    after ``as_of``, and what :func:`derive_columns` flags), are in ``fallback``.
+    """
+    out = _Out(rows.n)
+    if not rows.n:
+        return out.done()
+    try:
+        tables, later = _read_coded(rows, as_of)
+        _derive(out, tables, as_of, params or {})
+        out.fallback |= later | ~rows.taken
+    except Exception:  # a reader's gap: every row goes the model way
+        out = _Out(rows.n)
+        out.fallback[:] = True
+    return out.done()
 
 
 # --------------------------------------------------------------------------------------------
@@ -825,37 +918,42 @@ def _relations(
     t_rank, t_has_rank, t_big = target.ints("rank")
     c_rank, c_has_rank, c_big = current.ints("rank")
     c_level, c_title = current.codes("level", Level), current.codes("title_code", TitleCode)
-    others = current.kept["other_posts"]
     rel, src = np.zeros(n, np.int64), np.zeros(n, np.int64)
-    memo: dict[tuple[tuple[PostRef, ...], PostRef], tuple[str, str] | None] = {}
-    for j, i in enumerate(c_rows.tolist()):
-        if (
-            c_big[j]
-            or t_big[i]
-            or any(p.rank is not None and abs(p.rank) >= _BIG for p in others[j])
-        ):
-            out.fallback[i] = True  # derive_facts compares Python ints of any size
-            continue
-        mine = (
-            PostRef(_LEVELS[c_level[j]], _TITLES[c_title[j]],
-                    int(c_rank[j]) if c_has_rank[j] else None),
-            *(PostRef(p.level, p.title_code, p.rank) for p in others[j]),
-        )  # fmt: skip
-        theirs = PostRef(_LEVELS[t_level[i]], _TITLES[t_title[i]],
-                         int(t_rank[i]) if t_has_rank[i] else None)  # fmt: skip
-        key = (mine, theirs)
+    # the other posts held, numbered by distinct list (0: none, the common case)
+    held: dict[tuple[PostRef, ...], int] = {(): 0}
+    others = [held.setdefault(tuple(PostRef(p.level, p.title_code, p.rank) for p in o), len(held))
+              if o else 0 for o in current.kept["other_posts"]]  # fmt: skip
+    held_refs = list(held)
+    huge = np.array([any(p.rank is not None and abs(p.rank) >= _BIG for p in refs)
+                     for refs in held_refs], np.bool_)  # fmt: skip
+    others_id = np.array(others, np.int64)
+    # derive_facts compares Python ints of any size: such rows go the row way
+    big = c_big | t_big[c_rows] | huge[others_id]
+    out.fallback[c_rows[big]] = True
+    j = np.flatnonzero(~big)
+    i = c_rows[j]
+    keys = np.stack([c_level[j], c_title[j], np.where(c_has_rank[j], c_rank[j], -1), others_id[j],
+                     t_level[i], t_title[i], np.where(t_has_rank[i], t_rank[i], -1)])  # fmt: skip
+    if not len(j):
+        keys = np.zeros((7, 0), np.int64)
+    distinct, inverse = np.unique(keys, axis=1, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    found_rel = np.zeros(distinct.shape[1], np.int64)
+    found_src = np.zeros(distinct.shape[1], np.int64)
+    failed = np.zeros(distinct.shape[1], np.bool_)
+    for k, (cl, ct, cr, ot, tl, tt, tr) in enumerate(distinct.T.tolist()):
+        mine = (PostRef(_LEVELS[cl], _TITLES[ct], None if cr < 0 else cr), *held_refs[ot])
+        theirs = PostRef(_LEVELS[tl], _TITLES[tt], None if tr < 0 else tr)
         try:
-            found = (
-                memo[key]
-                if key in memo
-                else memo.setdefault(key, relation(mine, theirs, params, as_of))
-            )
+            found = relation(mine, theirs, params, as_of)
         except Exception:  # a malformed table: derive_facts raises for this row
-            out.fallback[i] = True
+            failed[k] = True
             continue
         if found is not None:
-            rel[i] = _RELATIONS.index(found[0]) + 1
-            src[i] = RELATION_SOURCES.index(found[1]) + 1
+            found_rel[k] = _RELATIONS.index(found[0]) + 1
+            found_src[k] = RELATION_SOURCES.index(found[1]) + 1
+    out.fallback[i[failed[inverse]]] = True
+    rel[i], src[i] = found_rel[inverse], found_src[inverse]
     out.put_enum("target_relation", rel, _RELATIONS, rel > 0)
     out.put_enum("target_relation_source", src, RELATION_SOURCES, src > 0)
 

@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from luanchuyen.models._types import MODEL_CONFIG, Text, VnDate
+from luanchuyen.models.checks import enforce
 from luanchuyen.models.enums import (
-    CadreCategory,
     CadreCategoryField,
     CommitteeRoleField,
     DegreeLevelField,
@@ -182,12 +182,7 @@ class Family(BaseModel):
 
     @model_validator(mode="after")
     def _reason(self) -> Self:
-        if self.sole_carer_reason is not None and self.sole_carer is False:
-            raise PydanticCustomError(
-                "inconsistent",
-                "Có lý do nuôi con một mình nhưng 'nuôi con một mình' là không / "
-                "a sole-carer reason is given but sole_carer is false",
-            )
+        enforce(self, "Family")
         return self
 
 
@@ -210,11 +205,7 @@ class RotationRecord(BaseModel):
 
     @model_validator(mode="after")
     def _order(self) -> Self:
-        if self.end is not None and self.end < self.start:
-            raise PydanticCustomError(
-                "date_order",
-                "Ngày kết thúc luân chuyển trước ngày bắt đầu / rotation end is before its start",
-            )
+        enforce(self, "RotationRecord")
         return self
 
 
@@ -373,33 +364,9 @@ class Cadre(BaseModel):
 
     @model_validator(mode="after")
     def _consistency(self) -> Self:
-        if self.date_of_birth.year < 1900:
-            raise PydanticCustomError(
-                "implausible_age", "Năm sinh trước 1900 / birth year before 1900"
-            )
-        if self.criminal_proceedings and self.under_investigation is False:
-            raise PydanticCustomError(
-                "inconsistent",
-                "Đang bị truy cứu trách nhiệm hình sự nhưng 'đang bị điều tra' là không / "
-                "criminal proceedings but under_investigation is false",
-            )
-        if (
-            self.category is not None
-            and self.civil_servant is not None
-            and self.civil_servant != (self.category is CadreCategory.CONG_CHUC)
-        ):
-            raise PydanticCustomError(
-                "inconsistent",
-                "Phân loại cán bộ/công chức/viên chức mâu thuẫn với trường 'công chức' / "
-                "category contradicts civil_servant",
-            )
+        enforce(self, "Cadre")
         for d in self.disciplines or ():
-            if d.effective_date and d.effective_date < d.decision_date:
-                raise PydanticCustomError(
-                    "date_order",
-                    "Ngày hiệu lực kỷ luật trước ngày quyết định / "
-                    "discipline takes effect before its decision",
-                )
+            enforce(d, "Cadre.disciplines")
         return self
 
     @model_validator(mode="after")

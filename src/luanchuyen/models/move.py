@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Self
 
 from pydantic import BaseModel, Field, model_validator
-from pydantic_core import PydanticCustomError
 
 from luanchuyen.models._types import MODEL_CONFIG, Text, VnDate
+from luanchuyen.models.checks import enforce
 from luanchuyen.models.enums import MoveKindField
 from luanchuyen.models.position import Position
 
@@ -69,9 +69,5 @@ class Move(BaseModel):
 
     @model_validator(mode="after")
     def _order(self) -> Self:
-        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
-            raise PydanticCustomError(
-                "negative_duration",
-                "Ngày kết thúc dự kiến trước ngày bắt đầu / planned end is before planned start",
-            )
+        enforce(self, "Move")
         return self

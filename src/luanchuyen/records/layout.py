@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import compress, repeat
@@ -181,12 +181,23 @@ _GROUP_MODELS: Final = {
 }
 
 
-@functools.cache
-def _required(group: str) -> frozenset[str]:
+def group_model(group: str) -> type[BaseModel]:
+    """The model of a group of columns (``cadre.health`` → ``HealthCertificate``)."""
     from luanchuyen import models
 
     cls: type[BaseModel] = getattr(models, _GROUP_MODELS[group])
-    return frozenset(n for n, f in cls.model_fields.items() if f.is_required())
+    return cls
+
+
+@functools.cache
+def _required(group: str) -> frozenset[str]:
+    return frozenset(n for n, f in group_model(group).model_fields.items() if f.is_required())
+
+
+def missing_fields(group: str, item: Mapping[str, Any]) -> list[str]:
+    """The required fields of a group's item that the row leaves empty (then the group is
+    unknown, with a ``group_incomplete`` note, not an error)."""
+    return sorted(_required(group) - set(item))
 
 
 def merge_errors(errors: Sequence[InputError]) -> InputError:
@@ -288,6 +299,16 @@ class Layout:
                 )
             )
         return cls(kind, [str(h) for h in headers], bindings, unknown, sheet=sheet, match_titles=match_titles)  # fmt: skip
+
+    @property
+    def bindings(self) -> tuple[_Binding, ...]:
+        """The recognised columns with their places in the row (table order)."""
+        return self._bindings
+
+    @property
+    def stt_index(self) -> int | None:
+        """Where the STT (row number) column is, if the table has one."""
+        return self._stt
 
     def matched(self) -> dict[str, Column]:
         """Recognised headers (as written in the table) → their columns."""
@@ -608,8 +629,6 @@ class Layout:
             notes.append(note("id_from_row", None, row))
 
     def _titles(self, out: dict[str, Any], day: date | None, notes: list[Note]) -> None:
-        from luanchuyen.records.titles import match_title_cached
-
         targets: list[tuple[str, dict[str, Any]]] = []
         for path in ("cadre.current_post", "move.target", "position"):
             node = _get(out, path)
@@ -619,28 +638,38 @@ class Layout:
         if isinstance(planning, list):
             targets.extend(("cadre.planning[]", item) for item in planning)
         for path, node in targets:
-            title = node.get("title")
-            if not isinstance(title, str) or node.get("title_code") is not None:
-                continue
-            m = match_title_cached(title, day)
-            col = self._column(f"{path}.title")
-            if not m.recognised:
-                notes.append(
-                    note("title_unknown", col, title, f"độ tin cậy {m.confidence:.0f}",
-                         f"confidence {m.confidence:.0f}")
-                )  # fmt: skip
-                continue
-            try:
-                node["title_code"] = TitleCode.parse(m.code)
-            except InputError:  # a catalogue code the model does not know yet
-                notes.append(note("title_unknown", col, title, str(m.code), str(m.code)))
-                continue
-            if len(m.parts) > 1 and m.code in {p.code for p in m.parts}:  # no combined title
-                notes.append(note("title_several", col, title, str(m.code), str(m.code)))
-            if "role" not in node and m.role is not None and path != "cadre.planning[]":
-                node["role"] = PostRole(m.role)
-            if "level" not in node and m.level is not None:
-                node["level"] = Level(m.level)
+            self.title_node(path, node, day, notes)
+
+    def title_node(
+        self, path: str, node: dict[str, Any], day: date | None, notes: list[Note]
+    ) -> None:
+        """Read a free-text title of one post mapping (``path``: ``cadre.current_post``,
+        ``move.target``, ``position`` or ``cadre.planning[]``) into its title code, and its
+        role and level where the row leaves them out (notes appended to ``notes``)."""
+        from luanchuyen.records.titles import match_title_cached
+
+        title = node.get("title")
+        if not isinstance(title, str) or node.get("title_code") is not None:
+            return
+        m = match_title_cached(title, day)
+        col = self._column(f"{path}.title")
+        if not m.recognised:
+            notes.append(
+                note("title_unknown", col, title, f"độ tin cậy {m.confidence:.0f}",
+                     f"confidence {m.confidence:.0f}")
+            )  # fmt: skip
+            return
+        try:
+            node["title_code"] = TitleCode.parse(m.code)
+        except InputError:  # a catalogue code the model does not know yet
+            notes.append(note("title_unknown", col, title, str(m.code), str(m.code)))
+            return
+        if len(m.parts) > 1 and m.code in {p.code for p in m.parts}:  # no combined title
+            notes.append(note("title_several", col, title, str(m.code), str(m.code)))
+        if "role" not in node and m.role is not None and path != "cadre.planning[]":
+            node["role"] = PostRole(m.role)
+        if "level" not in node and m.level is not None:
+            node["level"] = Level(m.level)
 
     def _column(self, path: str) -> Column | None:
         b = self._by_path.get(path)
@@ -652,10 +681,9 @@ class Layout:
             node = _get(out, group)
             if node is None:
                 continue
-            required = _required(group)
             items = node if isinstance(node, list) else [node]
             for item in items:
-                missing = sorted(required - set(item))
+                missing = missing_fields(group, item)
                 if missing:
                     names = ", ".join(self.header_for(f"{group}.{m}") or m for m in missing)
                     col = self._column(next(iter(self._group_paths(group)), ""))
