@@ -109,9 +109,8 @@ def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> list[l
             absent[:, j] = ~cf.bools[name][1]
         elif name in cf.enums:
             absent[:, j] = np.fromiter(map(is_, cf.enums[name], repeat(None)), np.bool_, n)
-    shared, which = _patterns(
-        np.concatenate([undecided, absent & undecided.any(axis=1)[:, None]], axis=1)
-    )
+    some: Matrix = np.asarray(undecided.any(axis=1)).reshape(-1, 1)
+    shared, which = _patterns(np.concatenate([undecided, absent & some], axis=1))
     r = undecided.shape[1]
     made: list[list[str]] = []
     for p in shared:
