@@ -186,10 +186,12 @@ def _none(n: int) -> CodedRows:
 
 
 @functools.cache
-def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
-    """A validator of one field of ``model``, as the model validates it."""
+def _adapter(model: type[BaseModel], name: str, *, many: bool = False) -> TypeAdapter[Any]:
+    """A validator of one field of ``model`` as the model validates it (of a list of its
+    values with ``many``)."""
     info = model.model_fields[name]
-    return TypeAdapter(Annotated[info.annotation, info], config=MODEL_CONFIG)  # type: ignore[arg-type]
+    one = Annotated[info.annotation, info]  # type: ignore[name-defined]
+    return TypeAdapter(list[one] if many else one, config=MODEL_CONFIG)
 
 
 def _factorize(col: Any, n: int) -> tuple[Ints, list[Any]]:
@@ -278,18 +280,25 @@ class _Reader:
     def validated(self, model: type[BaseModel], name: str, coded: Coded, where: Bools) -> Coded:
         """A field's distinct values validated by ``model``'s own field; a refusal refuses
         its rows among ``where`` (the rows whose record is kept)."""
+        given = [v for v in coded.values if v is not None]
+        try:  # all at once (one call into pydantic-core); one by one if any is refused
+            checked = iter(_adapter(model, name, many=True).validate_python(given))
+        except Exception:
+            checked = None
         adapter = _adapter(model, name)
         out: list[Any] = []
         failed = [False] * len(coded.values)
         for k, v in enumerate(coded.values):
             if v is None:
                 out.append(None)
-                continue
-            try:
-                out.append(adapter.validate_python(v))
-            except Exception:  # the model way reports it, with the row's other errors
-                failed[k] = True
-                out.append(None)
+            elif checked is not None:
+                out.append(next(checked))
+            else:
+                try:
+                    out.append(adapter.validate_python(v))
+                except Exception:  # the model way reports it, with the row's other errors
+                    failed[k] = True
+                    out.append(None)
         self.refuse_codes(coded.codes, failed, where)
         return Coded(coded.codes, out)
 
