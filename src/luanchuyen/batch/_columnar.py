@@ -86,11 +86,20 @@ def _patterns(matrix: Matrix) -> tuple[list[list[int]], list[int]]:
         return [], []
     if r == 0 or not matrix.any():
         return [[]], [0] * n
-    packed = np.ascontiguousarray(np.packbits(matrix, axis=1))
-    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    import pandas as pd  # deferred: pandas is the heavy ``analysis`` extra
+
+    packed = np.packbits(matrix, axis=1)
+    words = np.zeros((n, -(-packed.shape[1] // 8) * 8), np.uint8)
+    words[:, : packed.shape[1]] = packed
+    # rows numbered by distinct pattern, 64 rules at a time (hashing, not sorting)
+    inverse = np.zeros(n, np.int64)
+    for word in words.view(np.uint64).T:
+        codes, distinct = pd.factorize(word)
+        inverse = pd.factorize(inverse * len(distinct) + codes)[0].astype(np.int64)
+    first = np.zeros(int(inverse.max()) + 1, np.int64)
+    first[inverse[::-1]] = np.arange(n - 1, -1, -1)
     shared = [np.flatnonzero(matrix[i]).tolist() for i in first.tolist()]
-    return shared, inverse.reshape(-1).tolist()
+    return shared, inverse.tolist()
 
 
 def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> list[list[str]]:
@@ -117,14 +126,14 @@ def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> list[l
         gone = {facts[j - r] for j in p if j >= r}
         settling = [sorted(f for f in rules[k].facts if f in gone) for k in p if k < r]
         made.append(settling_inputs(settling) if settling else [])
-    return [made[k].copy() for k in which]
+    return list(map(list.copy, map(made.__getitem__, which)))
 
 
 def _lists(matrix: Matrix, labels: Sequence[str]) -> list[list[str]]:
     """Per row, the labels of the rules set in ``matrix``, in rule order (a list per row)."""
     shared, which = _patterns(matrix)
     named = [[labels[j] for j in p] for p in shared]
-    return [named[k].copy() for k in which]
+    return list(map(list.copy, map(named.__getitem__, which)))
 
 
 def _first(matrix: Matrix) -> npt.NDArray[np.intp]:

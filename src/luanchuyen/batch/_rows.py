@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, Final
@@ -229,6 +232,33 @@ def _evaluate_items(
     return _in_order(frames), crit_rows
 
 
+_gc_lock = threading.Lock()
+_gc_holders = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a block builds its many small, acyclic
+    containers (each row's lists of rule ids…): with a large heap alive, the collections
+    they would trigger cost more than the block itself. Reference counting still frees
+    everything; the collector runs again when the last block (of any thread) is done, and
+    stays off if it was off."""
+    global _gc_holders, _gc_was_enabled
+    with _gc_lock:
+        if _gc_holders == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_holders += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders -= 1
+            if _gc_holders == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def _evaluate_table(
     frame: pd.DataFrame,
     layout: Layout,
@@ -249,11 +279,12 @@ def _evaluate_table(
     for start in range(0, n, chunk):
         block = _Block(frame.iloc[start : start + chunk], start, layout, rules, default_as_of)
         try:
-            done, rest = table_frames(
-                engine,  # type: ignore[arg-type]
-                rules, layout, block.columns, block.labels, start, default_as_of,
-                block.models_of, reasons=reasons,
-            )  # fmt: skip
+            with _collector_paused():
+                done, rest = table_frames(
+                    engine,  # type: ignore[arg-type]
+                    rules, layout, block.columns, block.labels, start, default_as_of,
+                    block.models_of, reasons=reasons,
+                )  # fmt: skip
         except Exception as exc:  # never lose a row to the column way: the model way takes them
             warnings.warn(
                 f"Đường đọc theo cột lỗi, chuyển sang đọc từng dòng / the column reader "
