@@ -74,6 +74,9 @@ __all__ = [
 
 _CHUNK: Final = 1000
 _FAST_CHUNK: Final = 16_384
+#: Rows of a table read column by column at a time: a block's columns are slices of the
+#: table, what it adds is the codes, the distinct values and the block's result frame.
+_TABLE_CHUNK: Final = 65_536
 
 Progress = Callable[[int, int], None]
 
@@ -159,7 +162,7 @@ def evaluate_many(
             layout = _layout(tuple(str(c) for c in data.columns))
             assert layout is not None
             joined = _evaluate_table(
-                data, layout, rs, engine, default_as_of, reasons, _FAST_CHUNK, progress
+                data, layout, rs, engine, default_as_of, reasons, _TABLE_CHUNK, progress
             )
             return _finish(joined, [], False, layout)
     items, headers = _items(data)
