@@ -240,3 +240,18 @@ def test_random_bad_cells_give_the_model_ways_frame(edits: list[tuple[int, int, 
     finally:
         columnar.read_coded = original
     pd.testing.assert_frame_equal(columns, models)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_a_text_cell_reads_as_text(cell: str) -> None:
+    """The reader's fast way for text columns (``text`` over the distinct cells) is what
+    ``parse_cell`` does with a text cell, and a blank one is what ``is_empty`` calls empty."""
+    from luanchuyen.records.cells import is_empty, parse_cell, text
+    from luanchuyen.records.columns import FLAT_COLUMNS
+
+    for col in FLAT_COLUMNS:
+        if col.kind in ("text", "title") and col.group is None:
+            assert is_empty(cell) == (text(cell) == "")
+            if not is_empty(cell):
+                assert parse_cell(col, cell, []) == text(cell)

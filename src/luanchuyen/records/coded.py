@@ -106,6 +106,8 @@ _NESTED: Final = {
 #: Key components above this are renumbered (the mixed-radix key stays in 64 bits).
 _KEY_LIMIT: Final = 1 << 40
 _POST_FIELDS: Final = ("post_code", "title_code", "level", "role")
+#: The column kinds whose cells parse_cell reads as text (records.cells: the default).
+_TEXT_KINDS: Final = frozenset({"text", "title"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +260,14 @@ class _Reader:
         """Factorise one column and parse each distinct cell once (list-group cells as written)."""
         codes, uniques = _factorize(col, self.n)
         grouped = b.column.group is not None
+        if b.column.kind in _TEXT_KINDS and not grouped and all(type(u) is str for u in uniques):
+            # parse_cell reads a text cell as ``text(cell)``: at C speed over the distinct cells
+            # (a blank one reads as "" and is an empty cell, as is_empty says)
+            texts = list(map(text, uniques))
+            filled = np.array([*map(bool, texts), False], np.bool_)
+            remap = np.where(filled, np.arange(len(filled)), -1)
+            self.parsed[b.index] = Coded(remap[codes], texts)
+            return
         values: list[Any] = []
         usable = np.ones(len(uniques) + 1, np.bool_)
         usable[-1] = False
