@@ -11,6 +11,8 @@ sheets, board sheets and the bad-input corpus, and on tables with random bad cel
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -127,27 +129,34 @@ def test_the_reader_gives_what_the_models_give(tables: dict[str, pd.DataFrame], 
         assert taken == len(tables[name])  # clean tables: every row the column way
 
 
-def _model_way_only(monkeypatch: pytest.MonkeyPatch) -> None:
+@contextmanager
+def _model_way_only() -> Iterator[None]:
+    """Every row of a table the model way (the column reader takes none)."""
     from luanchuyen.records.coded import _none
 
-    monkeypatch.setattr(
-        columnar, "read_coded", lambda layout, columns, **kw: _none(len(kw["labels"]))
-    )
+    original = columnar.read_coded
+    columnar.read_coded = lambda layout, columns, **kw: _none(len(kw["labels"]))  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        columnar.read_coded = original
+
+
+def _same_as_the_model_way(frame: pd.DataFrame, as_of: date | None, reasons: bool) -> pd.DataFrame:
+    rules = load_rules("qd65", "nha-nuoc")
+    columns = evaluate_many(frame, as_of=as_of, rules=rules, reasons=reasons)
+    with _model_way_only():
+        models = evaluate_many(frame, as_of=as_of, rules=rules, reasons=reasons)
+    pd.testing.assert_frame_equal(columns, models)
+    return columns
 
 
 @pytest.mark.parametrize("name", ["synth", "examples", "board", "two_rows", "corpus", "state"])
 def test_evaluate_many_gives_the_model_ways_frame(
-    tables: dict[str, pd.DataFrame], name: str, monkeypatch: pytest.MonkeyPatch
+    tables: dict[str, pd.DataFrame], name: str
 ) -> None:
-    frame = tables[name]
-    day = E2 if name == "state" else E1
-    rules = load_rules("qd65", "nha-nuoc")
     for reasons in (False, True):
-        columns = evaluate_many(frame, as_of=day, rules=rules, reasons=reasons)
-        with monkeypatch.context() as m:
-            _model_way_only(m)
-            models = evaluate_many(frame, as_of=day, rules=rules, reasons=reasons)
-        pd.testing.assert_frame_equal(columns, models)
+        _same_as_the_model_way(tables[name], E2 if name == "state" else E1, reasons)
 
 
 def test_every_model_step_is_known() -> None:
@@ -187,32 +196,20 @@ def _frame(n: int = 30, seed: int = 5) -> pd.DataFrame:
     return requests_frame(state_fields(population(n, seed=seed), seed))
 
 
-def test_records_dated_after_the_evaluation_date_go_the_model_way(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_records_dated_after_the_evaluation_date_go_the_model_way() -> None:
     frame = _frame()
     frame["Giấy khám sức khỏe ngày"] = date(2030, 1, 1)
     frame.loc[frame.index[:5], "Ngày phê duyệt quy hoạch"] = "01/01/2099"
     frame["Ngày sinh con nhỏ nhất"] = date(2029, 5, 5)
-    rules = load_rules("qd65", "nha-nuoc")
-    columns = evaluate_many(frame, as_of=E2, rules=rules, reasons=False)
-    with monkeypatch.context() as m:
-        _model_way_only(m)
-        models = evaluate_many(frame, as_of=E2, rules=rules, reasons=False)
-    pd.testing.assert_frame_equal(columns, models)
+    _same_as_the_model_way(frame, E2, reasons=False)
 
 
-def test_rows_with_their_own_dates_and_no_id_column(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_with_their_own_dates_and_no_id_column() -> None:
     frame = _frame(40, 7).drop(columns=["Mã cán bộ"])
     frame.insert(0, "STT", [str(i) if i % 3 else None for i in range(len(frame))])
     frame["Ngày đánh giá"] = [E1 if i % 2 else "01/03/2026" for i in range(len(frame))]
     frame["Xếp loại năm trước"] = ["HTT" if i % 4 else None for i in range(len(frame))]
-    rules = load_rules("qd65", "nha-nuoc")
-    columns = evaluate_many(frame, as_of=None, rules=rules, reasons=True)
-    with monkeypatch.context() as m:
-        _model_way_only(m)
-        models = evaluate_many(frame, as_of=None, rules=rules, reasons=True)
-    pd.testing.assert_frame_equal(columns, models)
+    columns = _same_as_the_model_way(frame, None, reasons=True)
     assert (columns["status"] == "ok").all()
 
 
@@ -229,17 +226,7 @@ def test_random_bad_cells_give_the_model_ways_frame(edits: list[tuple[int, int, 
     frame = _frame(12, 3).astype(object)
     for row, col, value in edits:
         frame.iat[row, col % frame.shape[1]] = value
-    rules = load_rules("qd65", "nha-nuoc")
-    columns = evaluate_many(frame, as_of=E2, rules=rules, reasons=False)
-    original = columnar.read_coded
-    from luanchuyen.records.coded import _none
-
-    columnar.read_coded = lambda layout, cols, **kw: _none(len(kw["labels"]))  # type: ignore[assignment]
-    try:
-        models = evaluate_many(frame, as_of=E2, rules=rules, reasons=False)
-    finally:
-        columnar.read_coded = original
-    pd.testing.assert_frame_equal(columns, models)
+    _same_as_the_model_way(frame, E2, reasons=False)
 
 
 @settings(max_examples=200, deadline=None)

@@ -119,6 +119,13 @@ def _is_vector(engine: Backend) -> bool:
     return vector is not None and isinstance(engine, vector.VectorBackend)
 
 
+def _warn_row_way(vi: str, way: str, then: str, exc: Exception) -> None:
+    """Say (once a call) that a fast way failed and its rows go one by one."""
+    warnings.warn(
+        f"{vi} / {way} failed ({type(exc).__name__}: {exc}); {then}", RuntimeWarning, stacklevel=3
+    )
+
+
 def _fast_frames(
     engine: Backend, valid: list[_Valid], reasons: bool
 ) -> tuple[list[Any], list[_Valid]]:
@@ -134,12 +141,8 @@ def _fast_frames(
         try:
             frame, left = group_frame(engine, group, reasons=reasons)  # type: ignore[arg-type]
         except Exception as exc:  # never lose a row to the fast path: the row path takes them
-            warnings.warn(
-                f"Đường nhanh lỗi, chuyển sang đánh giá từng dòng / the columnar fast path "
-                f"failed ({type(exc).__name__}: {exc}); evaluating these rows one by one",
-                RuntimeWarning,
-                stacklevel=2,
-            )
+            _warn_row_way("Đường nhanh lỗi, chuyển sang đánh giá từng dòng",
+                          "the columnar fast path", "evaluating these rows one by one", exc)  # fmt: skip
             rest.extend(group)
             continue
         frames.append(frame)
@@ -286,12 +289,8 @@ def _evaluate_table(
                     block.models_of, reasons=reasons,
                 )  # fmt: skip
         except Exception as exc:  # never lose a row to the column way: the model way takes them
-            warnings.warn(
-                f"Đường đọc theo cột lỗi, chuyển sang đọc từng dòng / the column reader "
-                f"failed ({type(exc).__name__}: {exc}); reading these rows one by one",
-                RuntimeWarning,
-                stacklevel=2,
-            )
+            _warn_row_way("Đường đọc theo cột lỗi, chuyển sang đọc từng dòng",
+                          "the column reader", "reading these rows one by one", exc)  # fmt: skip
             done, rest = [], list(range(len(block.labels)))
         frames.extend(done)
         if rest:
