@@ -242,3 +242,14 @@ def test_a_text_cell_reads_as_text(cell: str) -> None:
             assert is_empty(cell) == (text(cell) == "")
             if not is_empty(cell):
                 assert parse_cell(col, cell, []) == text(cell)
+
+
+def test_workers_read_their_rows_by_columns_too(tables: dict[str, pd.DataFrame]) -> None:
+    """``workers=2`` on a table: each worker reads its rows column by column; the frame is
+    the one process's (bad rows included, in input order)."""
+    frame = pd.concat([tables["corpus"], tables["synth"].head(60)], ignore_index=True)
+    rules = load_rules("qd65", "nha-nuoc")
+    one = evaluate_many(frame, as_of=E1, rules=rules, reasons=False)
+    two = evaluate_many(frame, as_of=E1, rules=rules, reasons=False, workers=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert (one["status"] == "error").any() and (one["status"] == "ok").any()

@@ -21,13 +21,22 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from luanchuyen.batch._intake import _error_row, _Item, _layout
-from luanchuyen.batch._rows import _evaluate_items, _in_order, _resolve_backend
+from luanchuyen.batch._rows import (
+    _evaluate_items,
+    _evaluate_table,
+    _in_order,
+    _is_vector,
+    _resolve_backend,
+)
 from luanchuyen.errors import EngineError, LuanChuyenError, RuleFileError
 from luanchuyen.results import RESULT_COLUMNS, Row
 from luanchuyen.ruleset.compile import RuleSet
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from luanchuyen.engine.base import Backend
+    from luanchuyen.records.layout import Layout
 
 Progress = Callable[[int, int], None]
 _CHUNK = 1000
@@ -82,7 +91,28 @@ def _worker(
         )
     layout = _layout(headers)
     engine = _resolve_backend(backend)  # type: ignore[arg-type]
+    tabled = all(it.cells is not None for it in items)
+    if layout is not None and items and tabled and not criteria and _is_vector(engine):
+        return _table_chunk(items, layout, rules, engine, default_as_of, reasons), []
     return _evaluate_items(items, layout, rules, engine, default_as_of, criteria, reasons)
+
+
+def _table_chunk(
+    items: list[_Item],
+    layout: Layout,
+    rules: RuleSet,
+    engine: Backend,
+    default_as_of: date | None,
+    reasons: bool,
+) -> pd.DataFrame:
+    """A worker's table rows read column by column, as one process reads a table."""
+    import pandas as pd  # deferred: pandas is the heavy ``analysis`` extra
+
+    frame = pd.DataFrame([it.cells for it in items], columns=list(layout.headers))
+    frame.index = pd.Index([it.source_row for it in items], dtype=object)
+    out = _evaluate_table(frame, layout, rules, engine, default_as_of, reasons, len(items), None)
+    out["row"] = [items[i].row for i in out["row"].tolist()]  # the worker's rows → the batch's
+    return out
 
 
 def _run_parallel(
