@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 _CHUNK = 1000
+_TABLE_CHUNK = 8192
 _IDLE_EXIT = 30.0  # seconds an idle worker waits for work before it exits
 
 
@@ -132,7 +133,9 @@ def _run_parallel(
     # Items that are already errors stay here: exceptions do not cross process boundaries.
     rows: list[Row] = [_error_row(it, None, it.error) for it in items if it.error is not None]
     work = [it for it in items if it.error is None]
-    size = max(1, min(_CHUNK, math.ceil(len(work) / (workers * 4))))
+    # a table read by columns in each worker gains from long chunks (its work is per block)
+    cap = _TABLE_CHUNK if headers is not None and backend == "vector" and not criteria else _CHUNK
+    size = max(1, min(cap, math.ceil(len(work) / (workers * 4))))
     chunks = [work[i : i + size] for i in range(0, len(work), size)]
     crit: list[Row] = []
     frames = [pd.DataFrame(rows, columns=list(RESULT_COLUMNS))]
