@@ -253,3 +253,29 @@ def test_workers_read_their_rows_by_columns_too(tables: dict[str, pd.DataFrame])
     two = evaluate_many(frame, as_of=E1, rules=rules, reasons=False, workers=2)
     pd.testing.assert_frame_equal(one, two)
     assert (one["status"] == "error").any() and (one["status"] == "ok").any()
+
+
+def test_tables_read_by_columns_in_many_threads(tables: dict[str, pd.DataFrame]) -> None:
+    """Four threads evaluating tables at once (the collector pause is shared) give what one
+    thread gives, and leave the collector as it was."""
+    import gc
+    import threading
+
+    frames = [tables["synth"], tables["corpus"], tables["state"], tables["board"]]
+    rules = load_rules("qd65", "nha-nuoc")
+    alone = [evaluate_many(f, as_of=E2, rules=rules, reasons=False) for f in frames]
+    got: dict[int, list[pd.DataFrame]] = {}
+
+    def run(k: int) -> None:
+        got[k] = [evaluate_many(f, as_of=E2, rules=rules, reasons=False) for f in frames * 2]
+
+    assert gc.isenabled()
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert gc.isenabled()
+    for k in range(4):
+        for out, expected in zip(got[k], alone * 2, strict=True):
+            pd.testing.assert_frame_equal(out, expected)
