@@ -6,8 +6,14 @@ DataFrame in the flat spreadsheet layout (:mod:`luanchuyen.records`), or the pro
 order. A bad row is never dropped and never stops the batch: it comes back with
 ``status == "error"`` (no verdict), a stable error code and a bilingual message.
 
-How it works: every row is validated into models. With the vector backend (the default)
-and no per-criterion frame, rows that share an as-of date go the columnar way
+How it works: a table (pandas or Arrow) with the vector backend and no per-criterion frame
+is read column by column, with no mapping and no model a row
+(:func:`luanchuyen.records.coded.read_coded`: each column's distinct cells parsed once, each
+field's distinct values validated once by the model's own field, the models' cross-field
+checks applied once per distinct combination; a row that way cannot take goes the model way
+with its exact error). Other input is validated into models, row by row. With the vector
+backend (the default) and no per-criterion frame, rows that share an as-of date go the
+columnar way
 (:mod:`luanchuyen.batch._columnar`): facts derived straight into typed columns, every rule
 evaluated on the columns, the result columns computed on the state matrices; only each
 row's main reason (``reasons=True``) is written row by row. Otherwise facts are derived per
@@ -123,9 +129,9 @@ def evaluate_many(
             ``{"cadre": …, "move": …, "as_of": …}`` mappings (JSON Lines); an
             :class:`~luanchuyen.errors.InputError` in place of an unreadable item; or a
             pandas DataFrame (or an Arrow table) in the flat spreadsheet layout (see
-            :mod:`luanchuyen.records`), e.g. from :func:`cross`. With the vector backend a
-            table's cells are read column by column (``Layout.read_many``: each column's
-            distinct cells parsed once), giving the rows ``Layout.read`` gives.
+            :mod:`luanchuyen.records`), e.g. from :func:`cross`. With the vector backend and
+            no criteria frame a table is read column by column, no model a row
+            (:mod:`luanchuyen.records.coded`), giving the frame the models give.
         as_of: the evaluation date of every row that does not carry its own (column
             ``Ngày đánh giá`` / key ``as_of``). ``None`` only if every row carries one.
         rules: the rule set (default: the national packs).

@@ -25,8 +25,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from datetime import date
-from itertools import repeat
-from operator import attrgetter, is_, itemgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
@@ -107,26 +106,34 @@ def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> list[l
     over each undecided rule's absent facts, as ``DerivedFacts.missing`` lists them), once
     per distinct pattern of undecided rules and absent facts."""
     n = undecided.shape[0]
+    out: list[list[str]] = [[] for _ in range(n)]
+    open_rows = np.flatnonzero(undecided.any(axis=1))
+    if not len(open_rows):
+        return out
+    undecided = undecided[open_rows]
     facts = sorted(
         {f for k in np.flatnonzero(undecided.any(axis=0)).tolist() for f in rules[k].facts}
     )
-    absent = np.ones((n, len(facts)), np.bool_)
+    absent = np.ones((len(open_rows), len(facts)), np.bool_)
     for j, name in enumerate(facts):
         if name in cf.ints:
-            absent[:, j] = ~cf.ints[name][1]
+            absent[:, j] = ~cf.ints[name][1][open_rows]
         elif name in cf.bools:
-            absent[:, j] = ~cf.bools[name][1]
+            absent[:, j] = ~cf.bools[name][1][open_rows]
         elif name in cf.enums:
-            absent[:, j] = np.fromiter(map(is_, cf.enums[name], repeat(None)), np.bool_, n)
-    some: Matrix = np.asarray(undecided.any(axis=1)).reshape(-1, 1)
-    shared, which = _patterns(np.concatenate([undecided, absent & some], axis=1))
+            codes = cf.enums[name]
+            absent[:, j] = [codes[i] is None for i in open_rows.tolist()]
+    shared, which = _patterns(np.concatenate([undecided, absent], axis=1))
     r = undecided.shape[1]
     made: list[list[str]] = []
     for p in shared:
         gone = {facts[j - r] for j in p if j >= r}
-        settling = [sorted(f for f in rules[k].facts if f in gone) for k in p if k < r]
-        made.append(settling_inputs(settling) if settling else [])
-    return list(map(list.copy, map(made.__getitem__, which)))
+        made.append(
+            settling_inputs([sorted(f for f in rules[k].facts if f in gone) for k in p if k < r])
+        )
+    for i, k in zip(open_rows.tolist(), which, strict=True):
+        out[i] = made[k].copy()
+    return out
 
 
 def _lists(matrix: Matrix, labels: Sequence[str]) -> list[list[str]]:
