@@ -279,3 +279,22 @@ def test_tables_read_by_columns_in_many_threads(tables: dict[str, pd.DataFrame])
     for k in range(4):
         for out, expected in zip(got[k], alone * 2, strict=True):
             pd.testing.assert_frame_equal(out, expected)
+
+
+def test_a_reader_that_fails_loses_no_row_and_quotes_no_cell(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """If the column way raises, the block goes the model way (same frame), and the warning
+    names the exception's type, never its message (which may quote a record)."""
+    frame = _frame(20, 9)
+    expected = _same_as_the_model_way(frame, E2, reasons=False)
+
+    def boom(*args: Any, **kw: Any) -> Any:
+        raise ValueError("Nguyễn Văn Bí Mật 01/02/1970")
+
+    monkeypatch.setattr(columnar, "read_coded", boom)
+    with pytest.warns(RuntimeWarning) as caught:
+        got = evaluate_many(frame, as_of=E2, rules=load_rules("qd65", "nha-nuoc"), reasons=False)
+    pd.testing.assert_frame_equal(got, expected)
+    assert all("Bí Mật" not in str(w.message) for w in caught)
+    assert any("ValueError" in str(w.message) for w in caught)

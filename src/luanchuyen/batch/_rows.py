@@ -120,9 +120,10 @@ def _is_vector(engine: Backend) -> bool:
 
 
 def _warn_row_way(vi: str, way: str, then: str, exc: Exception) -> None:
-    """Say (once a call) that a fast way failed and its rows go one by one."""
+    """Say that a fast way failed and its rows go one by one. Only the exception's type is
+    named: its message may quote a cell, and cadre records are never logged unmasked."""
     warnings.warn(
-        f"{vi} / {way} failed ({type(exc).__name__}: {exc}); {then}", RuntimeWarning, stacklevel=3
+        f"{vi} / {way} failed ({type(exc).__name__}); {then}", RuntimeWarning, stacklevel=3
     )
 
 
