@@ -298,3 +298,30 @@ def test_a_reader_that_fails_loses_no_row_and_quotes_no_cell(
     pd.testing.assert_frame_equal(got, expected)
     assert all("Bí Mật" not in str(w.message) for w in caught)
     assert any("ValueError" in str(w.message) for w in caught)
+
+
+_SPACES_AND_INVISIBLES = [
+    *" \t\n\u00a0\u3000\u2028xA\u0301",
+    *"\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_SPACES_AND_INVISIBLES)))
+def test_invisible_text_is_found_as_before(value: str) -> None:
+    """``_types._nfc`` refuses a text made only of invisible characters and white space (the
+    per-character rule), looking past the first character only when it is invisible."""
+    import unicodedata
+
+    from pydantic_core import PydanticCustomError
+
+    from luanchuyen.models import _types
+
+    text = unicodedata.normalize("NFC", value).strip()
+    invisible = bool(text) and all(ch in _types._INVISIBLE or ch.isspace() for ch in text)
+    try:
+        assert _types._nfc(value) == text
+        refused = False
+    except PydanticCustomError:
+        refused = True
+    assert refused == invisible

@@ -9,6 +9,7 @@ calendar's end (31/12/9999) would overflow.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 from typing import Annotated, Any
@@ -32,19 +33,22 @@ MODEL_CONFIG = ConfigDict(
 DATE_MIN, DATE_MAX = date(1800, 1, 1), date(2199, 12, 31)
 _BIDI = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
+_BIDI_FOUND = re.compile("[" + "".join(sorted(_BIDI)) + "]").search
 
 
 def _nfc(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = unicodedata.normalize("NFC", value).strip()
-    if not _BIDI.isdisjoint(text):
+    if _BIDI_FOUND(text):
         raise PydanticCustomError(
             "invalid_value",
             "Văn bản chứa ký tự điều khiển hướng chữ (U+202A–U+202E, U+2066–U+2069) / "
             "Text holds a bidirectional control character (U+202A–U+202E, U+2066–U+2069)",
         )
-    if text and all(ch in _INVISIBLE or ch.isspace() for ch in text):
+    # (stripped, a text starts with a visible character unless it is made only of invisible
+    # ones and white space: the first character decides almost always)
+    if text and text[0] in _INVISIBLE and all(ch in _INVISIBLE or ch.isspace() for ch in text):
         raise PydanticCustomError(
             "invalid_value",
             "Văn bản chỉ gồm ký tự vô hình (khoảng trắng độ rộng 0) / "
