@@ -36,7 +36,7 @@ from luanchuyen.decision import criterion_result
 from luanchuyen.engine.vector import VectorBackend
 from luanchuyen.facts import derive_facts
 from luanchuyen.facts.columnar import ColumnarFacts, derive_coded, derive_columns
-from luanchuyen.records.coded import CodedRecord, read_coded
+from luanchuyen.records.coded import CodedRecord, number_rows, read_coded
 from luanchuyen.results import (
     CONDITIONS,
     RESULT_COLUMNS,
@@ -90,13 +90,9 @@ def _patterns(matrix: Matrix) -> tuple[list[list[int]], list[int]]:
     packed = np.packbits(matrix, axis=1)
     words = np.zeros((n, -(-packed.shape[1] // 8) * 8), np.uint8)
     words[:, : packed.shape[1]] = packed
-    # rows numbered by distinct pattern, 64 rules at a time (hashing, not sorting)
-    inverse = np.zeros(n, np.int64)
-    for word in words.view(np.uint64).T:
-        codes, distinct = pd.factorize(word)
-        inverse = pd.factorize(inverse * len(distinct) + codes)[0].astype(np.int64)
-    first = np.zeros(int(inverse.max()) + 1, np.int64)
-    first[inverse[::-1]] = np.arange(n - 1, -1, -1)
+    # rows numbered by distinct pattern, 64 rules a word (hashing, not sorting)
+    codes = [pd.factorize(word)[0].astype(np.int64) for word in words.view(np.uint64).T]
+    inverse, first = number_rows(codes, n)
     shared = [np.flatnonzero(matrix[i]).tolist() for i in first.tolist()]
     return shared, inverse.tolist()
 
@@ -245,18 +241,13 @@ def table_frames(
         rows = read.take(picked)
         cf = derive_coded(rows, day, compiled.params)
         cadre, post, target = (rows.records[k] for k in ("cadre", "current_post", "target"))
-
-        def shown(record: CodedRecord, name: str) -> list[Any]:
-            values = record.fields[name].column()
-            return [v if p else None for v, p in zip(values, record.present.tolist(), strict=True)]
-
         names = {
             "row": (picked + first_row).tolist(),
             "source_row": [labels[i] for i in where],
             "cadre_id": cadre.fields["id"].column(),
             "cadre_name": cadre.fields["name"].column(),
-            "current_title": shown(post, "title"),
-            "current_body": shown(post, "body"),
+            "current_title": _shown(post, "title"),
+            "current_body": _shown(post, "body"),
             "target_id": target.fields["id"].column(),
             "target_title": target.fields["title"].column(),
             "target_body": target.fields["body"].column(),
@@ -268,6 +259,12 @@ def table_frames(
             rest.extend(picked[cf.fallback].tolist())
         frames.append(frame)
     return frames, sorted(rest)
+
+
+def _shown(record: CodedRecord, name: str) -> list[Any]:
+    """A field of a record, ``None`` on the rows without the record."""
+    values = record.fields[name].column()
+    return [v if p else None for v, p in zip(values, record.present.tolist(), strict=True)]
 
 
 def _model_at(
@@ -338,18 +335,10 @@ def _frame(
                 reason_vi[i] = texts[key]
 
     columns: dict[str, Any] = {
-        "row": names["row"],
-        "source_row": names["source_row"],
-        "cadre_id": names["cadre_id"],
-        "cadre_name": names["cadre_name"],
+        **names,
         "gender": cf.enums["gender"],
         "ethnic_minority": _masked(cf.bools["ethnic_minority"], "bool"),
-        "current_title": names["current_title"],
-        "current_body": names["current_body"],
         "current_level": cf.enums["current_level"],
-        "target_id": names["target_id"],
-        "target_title": names["target_title"],
-        "target_body": names["target_body"],
         "target_level": cf.enums["target_level"],
         "move_kind": cf.enums["move_kind"],
         "as_of": [day] * n,

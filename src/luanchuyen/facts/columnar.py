@@ -75,6 +75,7 @@ from luanchuyen.models import (
     SoleCarerReason,
     TitleCode,
 )
+from luanchuyen.records.coded import number_rows
 from luanchuyen.retirement_law import statutory_age_for_month
 
 if TYPE_CHECKING:
@@ -460,7 +461,11 @@ def _read_coded(rows: CodedRows, as_of: date) -> tuple[_Tables, Bools]:
     today = as_of.toordinal()
     for table, name in ((t.cadre, "cadre"), (t.move, "move"), (t.target, "target")):
         table.load(every, None, rec[name])
-    ratings = [None if r is None else KNOWN_ON["ratings"](r, as_of)[0] for r in rows.ratings]
+    known: dict[int, Any] = {}  # once per ratings object (rows that share their cells share it)
+    for r in rows.ratings:
+        if r is not None and id(r) not in known:
+            known[id(r)] = KNOWN_ON["ratings"](r, as_of)[0]
+    ratings = [None if r is None else known[id(r)] for r in rows.ratings]
     t.cadre.kept["ratings"] = ratings
     t.cadre.kept["rating_records"] = [None] * n
     for table, name in ((t.current, "current_post"), (t.health, "health"),
@@ -955,19 +960,10 @@ def _relations(
 
 
 def _distinct_columns(keys: Ints) -> tuple[Ints, Ints]:
-    """``np.unique(keys, axis=1, return_inverse=True)`` for small non-negative-or-minus-one
-    integer rows: one mixed-radix number a column, sorted as a 1-D array (far faster)."""
-    number = np.zeros(keys.shape[1], np.int64)
-    scale = 1
-    for row in keys:
-        width = int(row.max(initial=-1)) + 2
-        scale *= width
-        if scale >= 1 << 62:  # too wide for one number: the general way
-            distinct, inverse = np.unique(keys, axis=1, return_inverse=True)
-            return distinct, inverse.reshape(-1)
-        number = number * width + (row + 1)
-    _, first, inverse = np.unique(number, return_index=True, return_inverse=True)
-    return keys[:, first], inverse.reshape(-1)
+    """The distinct columns of small integer ``keys`` (codes ``>= -1``, one row a part of the
+    key) and, per column, the number of its distinct column (``records.coded.number_rows``)."""
+    inverse, first = number_rows(list(keys), keys.shape[1])
+    return keys[:, first], inverse
 
 
 def _rerate(t: _Tables, as_of: date, params: Mapping[str, Any]) -> None:

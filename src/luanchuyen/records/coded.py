@@ -44,7 +44,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from luanchuyen.models import Cadre, CurrentPost, Family, HealthCertificate, Move, Position
 from luanchuyen.models._types import MODEL_CONFIG
-from luanchuyen.models.checks import CHECKS
+from luanchuyen.models.checks import CHECKS, Check
 from luanchuyen.models.titles import fill_from_post_code
 from luanchuyen.records.cells import is_empty, text
 from luanchuyen.records.columns import header_key
@@ -54,12 +54,13 @@ from luanchuyen.records.layout import (
     _CellMemo,
     _parse_once,
     group_model,
+    required_fields,
 )
 
 if TYPE_CHECKING:
     from luanchuyen.records.layout import Layout, _Binding
 
-__all__ = ["MODEL_STEPS", "Coded", "CodedRecord", "CodedRows", "read_coded"]
+__all__ = ["MODEL_STEPS", "Coded", "CodedRecord", "CodedRows", "number_rows", "read_coded"]
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -216,9 +217,10 @@ def _factorize(col: Any, n: int) -> tuple[Ints, list[Any]]:
     return np.asarray(codes, np.int64).reshape(-1), values
 
 
-def _key(parts: Sequence[Ints], n: int) -> tuple[Ints, Ints]:
-    """Rows numbered by distinct combination of ``parts`` (codes ``>= -1``): per row the
-    combination's number, and per combination its first row."""
+def number_rows(parts: Sequence[Ints], n: int) -> tuple[Ints, Ints]:
+    """Rows numbered by distinct combination of ``parts`` (integer codes ``>= -1``, one
+    array a part): per row the combination's number (in order of first appearance), and per
+    combination its first row. One mixed-radix integer a row, hashed (not sorted)."""
     import pandas as pd  # deferred: pandas is the heavy ``analysis`` extra
 
     key = np.zeros(n, np.int64)
@@ -312,6 +314,16 @@ class _Reader:
         self.refuse_codes(coded.codes, failed, where)
         return Coded(coded.codes, out)
 
+    def check(self, checks: Sequence[Check], fields: Mapping[str, Coded], where: Bools) -> None:
+        """Refuse the rows (among ``where``) that violate one of ``checks``, each check
+        evaluated once per distinct combination of the fields it reads."""
+        for check in checks:
+            parts = [fields[f] for f in check.fields]
+            inverse, first = number_rows([p.codes for p in parts], self.n)
+            bad = [check.violated(*(p.value(i) for p in parts)) for i in first.tolist()]
+            if any(bad):
+                self.refuse(np.array(bad, np.bool_)[inverse] & where)
+
     def per_distinct(
         self, parts: Mapping[str, Coded], extra: Sequence[Ints], step: Any, where: Bools
     ) -> dict[str, Coded]:
@@ -319,7 +331,7 @@ class _Reader:
         raise) once per distinct combination of ``parts`` (and ``extra`` codes): the new
         values, coded; a raise refuses its rows among ``where``."""
         names = list(parts)
-        inverse, first = _key([*(parts[k].codes for k in names), *extra], self.n)
+        inverse, first = number_rows([*(parts[k].codes for k in names), *extra], self.n)
         made: list[dict[str, Any]] = []
         failed: list[bool] = []
         for i in first.tolist():
@@ -386,7 +398,8 @@ def read_coded(
     out = CodedRows(n, r.taken, [r.day_values[k] for k in r.day_codes.tolist()])
     for path, model, title_path, prunes in _RECORDS:
         name = path.rsplit(".", 1)[-1]
-        record = _record(r, model, by_record[path], title_path, prunes, labels)
+        group = path if prunes else None
+        record = _record(r, model, by_record[path], title_path, group, labels)
         if path == "move":  # the move's target is the row's target record
             r.refuse(~out.records["target"].present)
         out.records[name] = record
@@ -417,7 +430,7 @@ def _record(
     model: type[BaseModel],
     bindings: Sequence[_Binding],
     title_path: str | None,
-    prunes: bool,
+    group: str | None,
     labels: Sequence[Any],
 ) -> CodedRecord:
     """One record of every row, field by field, as ``read`` + ``model`` make it."""
@@ -436,7 +449,7 @@ def _record(
         present = np.zeros(r.n, np.bool_)
         for c in raw.values():
             present |= c.codes >= 0
-    return _fields(r, model, raw, present, title_path, prunes)
+    return _fields(r, model, raw, present, title_path, group)
 
 
 def _fields(
@@ -445,10 +458,10 @@ def _fields(
     raw: dict[str, Coded],
     present: Bools,
     title_path: str | None,
-    prunes: bool,
+    group: str | None,
 ) -> CodedRecord:
     """A record's parsed cells (``raw``) where ``present`` → its model's fields: the title
-    read, a partly filled group unknown, the catalogue code applied, every field validated
+    read, a partly filled ``group`` unknown, the catalogue code applied, every field validated
     or defaulted, the checks applied (each once per distinct value or combination)."""
     known = present.copy()
     if title_path is not None and "title" in raw:  # Layout._titles, as of the row's date
@@ -463,10 +476,9 @@ def _fields(
             return node
 
         raw.update(r.per_distinct(involved, [r.day_codes], titled, present))
-    if prunes:  # Layout._prune: a group without a required field is unknown
-        for k, info in model.model_fields.items():
-            if info.is_required():
-                present &= raw[k].codes >= 0 if k in raw else False
+    if group is not None:  # Layout._prune: a group without a required field is unknown
+        for k in required_fields(group):
+            present &= raw[k].codes >= 0 if k in raw else False
         known &= present
     if "post_code" in model.model_fields and "post_code" in raw:  # the model's _from_post_code
         posted: dict[str, Coded] = {k: raw[k] for k in _POST_FIELDS if k in raw}
@@ -482,12 +494,7 @@ def _fields(
             coded = Coded(np.where(coded.codes < 0, len(coded.values), coded.codes),
                           [*coded.values, default])  # fmt: skip
         fields[name] = coded
-    for check in CHECKS.get(model.__name__, ()):
-        parts = [fields[f] for f in check.fields]
-        inverse, first = _key([p.codes for p in parts], r.n)
-        bad = [check.violated(*(p.value(i) for p in parts)) for i in first.tolist()]
-        if any(bad):
-            r.refuse(np.array(bad, np.bool_)[inverse] & present)
+    r.check(CHECKS.get(model.__name__, ()), fields, present)
     return CodedRecord(present, known, fields)
 
 
@@ -499,7 +506,7 @@ def _ids(r: _Reader, given: Coded | None, labels: Sequence[Any]) -> Coded:
     empty = np.flatnonzero(codes < 0).tolist()
     if empty:
         stt = r.layout.stt_index
-        cells = None if stt is None else _cells(r.columns[stt])
+        cells = None if stt is None else _column_cells(r.columns[stt])
         for i in empty:
             cell = None if cells is None else cells[i]
             if cell is not None and not is_empty(cell):
@@ -512,7 +519,7 @@ def _ids(r: _Reader, given: Coded | None, labels: Sequence[Any]) -> Coded:
     return Coded(codes, values)
 
 
-def _cells(col: Any) -> list[Any]:
+def _column_cells(col: Any) -> list[Any]:
     return list(col.tolist() if hasattr(col, "tolist") else col)
 
 
@@ -576,15 +583,11 @@ def _list_record(r: _Reader, group: str, bindings: Sequence[_Binding]) -> CodedR
                 np.where(own.codes >= 0, own.codes, shifted), [*own.values, *cell.values]
             )
     present = filled & ~empty_list
-    record = _fields(r, model, raw, present, _LISTS[group], True)
+    record = _fields(r, model, raw, present, _LISTS[group], group)
     # the known empty lists are known; a pruned item makes the whole list unknown
     known = record.present | empty_list
-    for check in CHECKS["Cadre.disciplines"] if group == "cadre.disciplines" else ():
-        parts = [record.fields[f] for f in check.fields]
-        inverse, first = _key([p.codes for p in parts], r.n)
-        bad = [check.violated(*(p.value(i) for p in parts)) for i in first.tolist()]
-        if any(bad):
-            r.refuse(np.array(bad, np.bool_)[inverse] & record.present)
+    if group == "cadre.disciplines":  # the checks the cadre applies to each of them
+        r.check(CHECKS["Cadre.disciplines"], record.fields, record.present)
     return CodedRecord(record.present, known, record.fields)
 
 
@@ -596,7 +599,7 @@ def _ratings(r: _Reader, bindings: Sequence[_Binding]) -> list[Any]:
     parts = [r.parsed[b.index].codes for b in bindings]
     if any(b.rating_previous for b in bindings):
         parts.append(r.day_codes)
-    inverse, first = _key(parts, r.n)
+    inverse, first = number_rows(parts, r.n)
     adapter = _adapter(Cadre, "ratings")
     made: list[Any] = []
     failed: list[bool] = []

@@ -190,14 +190,15 @@ def group_model(group: str) -> type[BaseModel]:
 
 
 @functools.cache
-def _required(group: str) -> frozenset[str]:
+def required_fields(group: str) -> frozenset[str]:
+    """The fields a group's item must have: without one of them the group is unknown, with a
+    ``group_incomplete`` note, not an error."""
     return frozenset(n for n, f in group_model(group).model_fields.items() if f.is_required())
 
 
 def missing_fields(group: str, item: Mapping[str, Any]) -> list[str]:
-    """The required fields of a group's item that the row leaves empty (then the group is
-    unknown, with a ``group_incomplete`` note, not an error)."""
-    return sorted(_required(group) - set(item))
+    """The required fields of a group's item that the row leaves empty."""
+    return sorted(required_fields(group) - set(item))
 
 
 def merge_errors(errors: Sequence[InputError]) -> InputError:
