@@ -325,3 +325,43 @@ def test_invisible_text_is_found_as_before(value: str) -> None:
     except PydanticCustomError:
         refused = True
     assert refused == invisible
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_the_ascii_shortcut_reads_text_as_nfc_and_strip(value: str) -> None:
+    """``records.cells.text`` and ``_types._nfc`` take ASCII text by ``strip()`` alone: the
+    same as NFC then ``strip()`` (ASCII is its own NFC, and holds no bidirectional control
+    and no invisible character), on every text Hypothesis finds (the ASCII controls
+    ``\\x1c``–``\\x1f``, which ``strip()`` removes, included)."""
+    import unicodedata
+
+    from pydantic_core import PydanticCustomError
+
+    from luanchuyen.models import _types
+    from luanchuyen.records.cells import text
+
+    expected = unicodedata.normalize("NFC", value).strip()
+    assert text(value) == expected
+    try:
+        assert _types._nfc(value) == expected
+    except PydanticCustomError:
+        assert not value.isascii()
+
+
+@given(st.dates() | st.datetimes())
+def test_a_date_is_validated_as_to_date_does(value: date) -> None:
+    """``_types._to_date``'s first case (an exact ``date``) is ``dates.to_date``'s, in range
+    or refused alike; a datetime (a subclass) still goes ``to_date`` and keeps its day."""
+    from pydantic_core import PydanticCustomError
+
+    from luanchuyen.dates import to_date
+    from luanchuyen.models import _types
+
+    expected = to_date(value)
+    try:
+        got = _types._to_date(value)
+    except PydanticCustomError:
+        assert not _types.DATE_MIN <= expected <= _types.DATE_MAX
+    else:
+        assert got == expected and type(got) is date

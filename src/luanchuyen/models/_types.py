@@ -39,6 +39,8 @@ _BIDI_FOUND = re.compile("[" + "".join(sorted(_BIDI)) + "]").search
 def _nfc(value: Any) -> Any:
     if not isinstance(value, str):
         return value
+    if value.isascii():  # NFC leaves ASCII as it is; no control or invisible one is ASCII
+        return value.strip()
     text = unicodedata.normalize("NFC", value).strip()
     if _BIDI_FOUND(text):
         raise PydanticCustomError(
@@ -69,6 +71,8 @@ def _in_range(value: date) -> date:
 
 
 def _to_date(value: Any) -> Any:
+    if type(value) is date:  # to_date's own first case, without the calls
+        return _in_range(value)
     try:
         parsed = to_date(value)  # the one coercion of a date (dates.to_date)
     except InputError:

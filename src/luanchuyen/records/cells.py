@@ -157,6 +157,8 @@ def _shown(value: Any) -> str:
 
 def text(value: Any) -> str:
     """A cell as text: NFC, trimmed; whole floats without ``.0``; dates ``dd/mm/yyyy``."""
+    if type(value) is str and value.isascii():  # NFC leaves ASCII as it is
+        return value.strip()
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, float) and value.is_integer():

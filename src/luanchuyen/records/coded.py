@@ -109,6 +109,8 @@ _KEY_LIMIT: Final = 1 << 40
 _POST_FIELDS: Final = ("post_code", "title_code", "level", "role")
 #: The column kinds whose cells parse_cell reads as text (records.cells: the default).
 _TEXT_KINDS: Final = frozenset({"text", "title"})
+#: The column kinds parse_cell reads as dates (``birth``: with the date's precision).
+_DATE_KINDS: Final = frozenset({"date", "birth"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +272,12 @@ class _Reader:
             remap = np.where(filled, np.arange(len(filled)), -1)
             self.parsed[b.index] = Coded(remap[codes], texts)
             return
+        if b.column.kind in _DATE_KINDS and not grouped and all(type(u) is date for u in uniques):
+            # parse_cell reads a date cell that is a date (not a datetime) as that very day,
+            # to the day (a date of birth with its precision): no step a distinct cell
+            day = b.column.kind == "date"
+            self.parsed[b.index] = Coded(codes, uniques if day else [(u, "day") for u in uniques])
+            return
         values: list[Any] = []
         usable = np.ones(len(uniques) + 1, np.bool_)
         usable[-1] = False
@@ -316,13 +324,29 @@ class _Reader:
 
     def check(self, checks: Sequence[Check], fields: Mapping[str, Coded], where: Bools) -> None:
         """Refuse the rows (among ``where``) that violate one of ``checks``, each check
-        evaluated once per distinct combination of the fields it reads."""
+        evaluated once per distinct value of the field it reads, or once per distinct
+        combination of the fields it reads among the rows knowing them all (an unknown value
+        violates nothing)."""
         for check in checks:
             parts = [fields[f] for f in check.fields]
-            inverse, first = number_rows([p.codes for p in parts], self.n)
-            bad = [check.violated(*(p.value(i) for p in parts)) for i in first.tolist()]
+            if len(parts) == 1:  # once per distinct value
+                (part,) = parts
+                self.refuse_codes(part.codes, list(map(check.violated, part.values)), where)
+                continue
+            # a check is never violated by an unknown value: only rows knowing every field
+            rows = np.flatnonzero(where & np.logical_and.reduce([p.codes >= 0 for p in parts]))
+            if not len(rows):
+                continue
+            codes = [p.codes[rows] for p in parts]
+            inverse, first = number_rows(codes, len(rows))
+            picked = [
+                [p.values[k] for k in c[first].tolist()] for p, c in zip(parts, codes, strict=True)
+            ]
+            bad = list(map(check.violated, *picked))
             if any(bad):
-                self.refuse(np.array(bad, np.bool_)[inverse] & where)
+                refused = np.zeros(self.n, np.bool_)
+                refused[rows[np.array(bad, np.bool_)[inverse]]] = True
+                self.refuse(refused)
 
     def per_distinct(
         self, parts: Mapping[str, Coded], extra: Sequence[Ints], step: Any, where: Bools
