@@ -365,3 +365,29 @@ def test_a_date_is_validated_as_to_date_does(value: date) -> None:
         assert not _types.DATE_MIN <= expected <= _types.DATE_MAX
     else:
         assert got == expected and type(got) is date
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.RangeIndex(3, 9),
+        pd.Index(np.array([5, -2, 7], np.int64)),
+        pd.Index(np.array([1, 250, 3], np.uint8)),
+        pd.Index([True, False, True]),
+        pd.Index([1.5, float("nan"), 3.0]),
+        pd.Index([np.int64(4), "dòng 5", None, np.float64("nan")], dtype=object),
+        pd.Index(["a", "b", None]),
+        pd.MultiIndex.from_tuples([(1, "x"), (2, "y")]),
+    ],
+    ids=["range", "int64", "uint8", "bool", "float-nan", "object", "text", "multi"],
+)
+def test_a_frames_labels_are_each_labels_label(index: pd.Index) -> None:
+    """``_intake._labels`` (no step a label on an integer index) gives what ``_label`` gives
+    on each label: Python scalars, ``None`` for NaN."""
+    from luanchuyen.batch._intake import _label, _labels
+
+    got, expected = _labels(index), [_label(x) for x in index]
+    assert [type(x) for x in got] == [type(x) for x in expected]
+    assert [None if x is None else repr(x) for x in got] == [
+        None if x is None else repr(x) for x in expected
+    ]

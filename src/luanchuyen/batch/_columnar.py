@@ -26,7 +26,7 @@ import functools
 from collections.abc import Callable, Sequence
 from datetime import date
 from operator import attrgetter, itemgetter
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -135,8 +135,7 @@ def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> list[l
 def _lists(matrix: Matrix, labels: Sequence[str]) -> list[list[str]]:
     """Per row, the labels of the rules set in ``matrix``, in rule order (a list per row)."""
     shared, which = _patterns(matrix)
-    named = [[labels[j] for j in p] for p in shared]
-    return list(map(list.copy, map(named.__getitem__, which)))
+    return _fresh([[labels[j] for j in p] for p in shared], which)
 
 
 def _first(matrix: Matrix) -> npt.NDArray[np.intp]:
@@ -146,12 +145,18 @@ def _first(matrix: Matrix) -> npt.NDArray[np.intp]:
     return np.where(matrix.any(axis=1), matrix.argmax(axis=1), -1)
 
 
+_VERDICT_VALUES: Final = tuple(v.value for v in VERDICT_CODES)
 _POSSIBLE_LISTS = tuple([v.value for v in p] for p in POSSIBLE_OF_MASK)
 
 
 def _possible(masks: npt.NDArray[np.int8]) -> list[list[str]]:
     """Per row, the possible verdicts (a fresh list per row)."""
-    return [_POSSIBLE_LISTS[m].copy() for m in masks.tolist()]
+    return _fresh(_POSSIBLE_LISTS, masks.tolist())
+
+
+def _fresh(shared: Sequence[list[Any]], which: Sequence[int]) -> list[list[Any]]:
+    """Per row, a copy of ``shared[which[i]]`` (rows never share a list; at C speed)."""
+    return list(map(list.copy, map(shared.__getitem__, which)))
 
 
 def _masked(pair: tuple[npt.NDArray[Any], npt.NDArray[np.bool_]], kind: str) -> Any:
@@ -343,7 +348,7 @@ def _frame(
         "move_kind": cf.enums["move_kind"],
         "as_of": [day] * n,
         "status": ["ok"] * n,
-        "verdict": [VERDICT_CODES[v].value for v in verdicts.tolist()],
+        "verdict": list(map(_VERDICT_VALUES.__getitem__, verdicts.tolist())),
         "possible_verdicts": _possible(combined.possible),
         "priority": pd.arrays.BooleanArray(prio.any(axis=1), np.zeros(n, bool)),
         "reason_vi": reason_vi,
@@ -354,8 +359,8 @@ def _frame(
         "missing_inputs": _settling_inputs(undecided, rules, cf),
         "warning_rules": _lists(applied == effect_code("warn"), ids),
         "priority_rules": _lists(prio, ids),
-        "priority_labels": [titles[k].copy() for k in prio_which],
-        "priority_grounds": [grounds[k].copy() for k in prio_which],
+        "priority_labels": _fresh(titles, prio_which),
+        "priority_grounds": _fresh(grounds, prio_which),
         "info_rules": _lists(passed & info_rule, ids),
         "remaining_service_months": _masked(cf.ints["remaining_service_months"], "int"),
         "age_months": _masked(cf.ints["age_months"], "int"),

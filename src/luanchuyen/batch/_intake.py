@@ -63,6 +63,14 @@ def _label(value: Any) -> Any:
     return value
 
 
+def _labels(index: Any) -> list[Any]:
+    """Every label of a frame's index, each as :func:`_label` gives it (an integer or yes/no
+    index holds no NaN, and ``tolist`` gives Python scalars: no step a label)."""
+    if index.dtype.kind in "iub":
+        return list(index.tolist())
+    return list(map(_label, index))
+
+
 def _is_arrow(data: Any) -> bool:
     return (
         type(data).__name__ == "Table"
@@ -90,8 +98,8 @@ def _items(data: Any) -> tuple[list[_Item], tuple[str, ...] | None]:
     if _is_frame(data):
         headers = tuple(str(c) for c in data.columns)
         items = [
-            _Item(i, _label(label), cells=cells)
-            for i, (label, cells) in enumerate(zip(data.index, _cells(data), strict=True))
+            _Item(i, label, cells=cells)
+            for i, (label, cells) in enumerate(zip(_labels(data.index), _cells(data), strict=True))
         ]
         return items, headers
     if isinstance(data, str | bytes) or not isinstance(data, Iterable):

@@ -20,7 +20,7 @@ from luanchuyen.batch._intake import (
     _error_row,
     _Item,
     _Job,
-    _label,
+    _labels,
     _unexpected,
     _Valid,
     _validate,
@@ -318,7 +318,7 @@ class _Block:
         self.frame, self.start = frame, start
         self.layout, self.rules, self.default_as_of = layout, rules, default_as_of
         self.columns = [frame.iloc[:, j] for j in range(frame.shape[1])]
-        self.labels = [_label(x) for x in frame.index]
+        self.labels = _labels(frame.index)
         self._cells: list[tuple[Any, ...]] = []
 
     def item(self, i: int) -> _Item:
