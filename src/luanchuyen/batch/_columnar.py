@@ -100,7 +100,8 @@ def _patterns(matrix: Matrix) -> tuple[list[list[int]], list[int]]:
 def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> list[list[str]]:
     """Per row, the input paths that would settle the verdict (``results.settling_inputs``
     over each undecided rule's absent facts, as ``DerivedFacts.missing`` lists them), once
-    per distinct pattern of undecided rules and absent facts."""
+    per distinct pattern of what decides them: the absent facts that an undecided rule of the
+    row reads, and the undecided rules reading one."""
     n = undecided.shape[0]
     out: list[list[str]] = [[] for _ in range(n)]
     open_rows = np.flatnonzero(undecided.any(axis=1))
@@ -119,7 +120,13 @@ def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> list[l
         elif name in cf.enums:
             codes = cf.enums[name]
             absent[:, j] = [codes[i] is None for i in open_rows.tolist()]
-    shared, which = _patterns(np.concatenate([undecided, absent], axis=1))
+    # Only what changes the answer tells rows apart: a fact absent and read by one of the
+    # row's undecided rules, and the undecided rules reading one of those.
+    reads = np.array([[f in rules[k].facts for f in facts] for k in range(undecided.shape[1])],
+                     np.int32).reshape(undecided.shape[1], len(facts))  # fmt: skip
+    absent &= (undecided.astype(np.int32) @ reads) > 0
+    telling = undecided & ((absent.astype(np.int32) @ reads.T) > 0)
+    shared, which = _patterns(np.concatenate([telling, absent], axis=1))
     r = undecided.shape[1]
     made: list[list[str]] = []
     for p in shared:
