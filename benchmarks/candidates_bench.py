@@ -248,8 +248,9 @@ def _reference_points(quick: bool, rules: Any) -> list[tuple[str, bool]]:
     backend, ``reasons=False``: read column by column with no model a row
     (``records.coded``, ``facts.columnar.derive_coded``). Beside it: the same frame read
     the model way (``Layout.read_many`` and a model a row, the reader of the last session)
-    and the same rows given as models (no table at all). Each timing is the best of three;
-    the population's models stay alive throughout, for every line alike."""
+    and the same rows given as models (no table at all). Each timing, the baseline's too,
+    is the best of three; the population's models stay alive throughout, for every line
+    alike."""
     import gc
 
     import baseline
@@ -267,12 +268,15 @@ def _reference_points(quick: bool, rules: Any) -> list[tuple[str, bool]]:
     pop = state_fields(synth.population(n, seed=65), 65)
     models = [(Cadre.model_validate(c), Move.model_validate(m)) for c, m in pop]
     params = lc.load_rules("qd65").compiled(day).params
-    gc.collect()
-    start = time.perf_counter()
-    for c, m in models:
-        d = derive_facts(c, m, day, params)
-        baseline.decide(d.facts, d.context)
-    base = n / (time.perf_counter() - start)
+    took = float("inf")
+    for _ in range(3):  # the best of three, as for every line below
+        gc.collect()
+        start = time.perf_counter()
+        for c, m in models:
+            d = derive_facts(c, m, day, params)
+            baseline.decide(d.facts, d.context)
+        took = min(took, time.perf_counter() - start)
+    base = n / took
     frame = requests_frame(pop)
     evaluate_many(frame.head(50), as_of=day, rules=rules, reasons=False)  # warm
 

@@ -391,3 +391,24 @@ def test_a_frames_labels_are_each_labels_label(index: pd.Index) -> None:
     assert [None if x is None else repr(x) for x in got] == [
         None if x is None else repr(x) for x in expected
     ]
+
+
+@pytest.mark.parametrize(
+    ("values", "codes"),
+    [
+        (["CB1", "Nguyễn Thị Ánh", None], None),
+        ([None, None], None),
+        (["a", 3], None),
+        (["có", "không"], np.array([1, -1, 0, 1], np.int64)),
+        (["x"], np.array([-1, -1], np.int64)),
+        ([], np.zeros(0, np.int64)),
+    ],
+    ids=["text", "no-cell", "not-text", "coded", "coded-empty", "no-row"],
+)
+def test_a_text_column_has_the_dtype_pandas_infers(values: list[Any], codes: Any) -> None:
+    """``_columnar._texts`` (built by Arrow) is the column pandas makes of the cells' list:
+    same values, same dtype (``str`` with text, ``object`` without)."""
+    cells = values if codes is None else [None if k < 0 else values[k] for k in codes.tolist()]
+    expected = pd.Series(cells, dtype=object if not cells else None)
+    got = pd.Series(columnar._texts(values, codes), dtype=object if not cells else None)
+    pd.testing.assert_series_equal(got, expected)

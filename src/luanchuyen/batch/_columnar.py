@@ -70,6 +70,7 @@ _VERDICT_UNKNOWN = VERDICT_CODES.index(Verdict.UNKNOWN)
 _VERDICT_ELIGIBLE = VERDICT_CODES.index(Verdict.ELIGIBLE)
 
 Matrix: TypeAlias = npt.NDArray[np.bool_]
+Ints: TypeAlias = npt.NDArray[np.int64]
 _DICT = attrgetter("__dict__")
 _CADRE_FIELDS = itemgetter("id", "name", "current_post")
 _POST_FIELDS = itemgetter("title", "body")
@@ -175,6 +176,41 @@ def _masked(pair: tuple[npt.NDArray[Any], npt.NDArray[np.bool_]], kind: str) -> 
     return pd.arrays.BooleanArray(values.astype(np.bool_), ~present)
 
 
+@functools.cache
+def _text_dtype() -> Any:
+    """The dtype pandas infers for a list of text (pandas 3: ``str``, Arrow-backed when
+    pyarrow is there; pandas 2: ``object``)."""
+    import pandas as pd  # deferred: pandas is the heavy ``analysis`` extra
+
+    return pd.Series(["a", None]).dtype
+
+
+def _texts(values: Sequence[Any], codes: Ints | None = None) -> Any:
+    """A text column (``values``, or ``values[codes[i]]`` with ``-1`` empty), of the dtype
+    pandas infers from the list of its cells, built by Arrow where that dtype is Arrow-backed
+    (no Python step a row); the list itself otherwise (pandas 2, no pyarrow, a cell that is
+    not text, or no cell given: pandas infers another dtype for those)."""
+    dtype = _text_dtype()
+    if getattr(dtype, "storage", None) == "pyarrow":
+        try:
+            import pyarrow as pa
+
+            got = pa.array(values, pa.large_string())
+            if codes is not None:
+                got = got.take(pa.array(codes, mask=codes < 0))
+        except (ImportError, TypeError, ValueError):  # pyarrow's errors are these too
+            pass
+        else:
+            if got.null_count < len(got):
+                import pandas as pd  # deferred: pandas is the heavy ``analysis`` extra
+
+                return pd.array(got, dtype=dtype)
+    if codes is None:
+        return values
+    looked = [*values, None]
+    return [looked[k] for k in codes.tolist()]
+
+
 def group_frame(
     engine: VectorBackend, group: Sequence[_Valid], *, reasons: bool
 ) -> tuple[pd.DataFrame, list[_Valid]]:
@@ -198,13 +234,13 @@ def group_frame(
     names = {
         "row": [v.item.row for v in group],
         "source_row": [v.item.source_row for v in group],
-        "cadre_id": cadre_id,
-        "cadre_name": cadre_name,
-        "current_title": current_title,
-        "current_body": current_body,
-        "target_id": target_id,
-        "target_title": target_title,
-        "target_body": target_body,
+        "cadre_id": _texts(cadre_id),
+        "cadre_name": _texts(cadre_name),
+        "current_title": _texts(current_title),
+        "current_body": _texts(current_body),
+        "target_id": _texts(target_id),
+        "target_title": _texts(target_title),
+        "target_body": _texts(target_body),
     }
     frame = _frame(engine, compiled, day, cf, names, lambda i: (cadres[i], moves[i]), reasons)
     fallback = cf.fallback
@@ -256,13 +292,13 @@ def table_frames(
         names = {
             "row": (picked + first_row).tolist(),
             "source_row": [labels[i] for i in where],
-            "cadre_id": cadre.fields["id"].column(),
-            "cadre_name": cadre.fields["name"].column(),
-            "current_title": _shown(post, "title"),
-            "current_body": _shown(post, "body"),
-            "target_id": target.fields["id"].column(),
-            "target_title": target.fields["title"].column(),
-            "target_body": target.fields["body"].column(),
+            "cadre_id": _texts(*_coded(cadre, "id")),
+            "cadre_name": _texts(*_coded(cadre, "name")),
+            "current_title": _texts(*_coded(post, "title")),
+            "current_body": _texts(*_coded(post, "body")),
+            "target_id": _texts(*_coded(target, "id")),
+            "target_title": _texts(*_coded(target, "title")),
+            "target_body": _texts(*_coded(target, "body")),
         }
         at = functools.partial(_model_at, models_of, where)
         frame = _frame(engine, compiled, day, cf, names, at, reasons)
@@ -273,10 +309,11 @@ def table_frames(
     return frames, sorted(rest)
 
 
-def _shown(record: CodedRecord, name: str) -> list[Any]:
-    """A field of a record, ``None`` on the rows without the record."""
-    values = record.fields[name].column()
-    return [v if p else None for v, p in zip(values, record.present.tolist(), strict=True)]
+def _coded(record: CodedRecord, name: str) -> tuple[list[Any], Ints]:
+    """A field of a record: its values and per row its code (``-1`` on the rows without
+    the record, or without the field)."""
+    coded = record.fields[name]
+    return coded.values, np.where(record.present, coded.codes, -1)
 
 
 def _model_at(
@@ -348,14 +385,14 @@ def _frame(
 
     columns: dict[str, Any] = {
         **names,
-        "gender": cf.enums["gender"],
+        "gender": _texts(cf.enums["gender"]),
         "ethnic_minority": _masked(cf.bools["ethnic_minority"], "bool"),
-        "current_level": cf.enums["current_level"],
-        "target_level": cf.enums["target_level"],
-        "move_kind": cf.enums["move_kind"],
+        "current_level": _texts(cf.enums["current_level"]),
+        "target_level": _texts(cf.enums["target_level"]),
+        "move_kind": _texts(cf.enums["move_kind"]),
         "as_of": [day] * n,
-        "status": ["ok"] * n,
-        "verdict": list(map(_VERDICT_VALUES.__getitem__, verdicts.tolist())),
+        "status": _texts(["ok"], np.zeros(n, np.int64)),
+        "verdict": _texts(_VERDICT_VALUES, verdicts.astype(np.int64)),
         "possible_verdicts": _possible(combined.possible),
         "priority": pd.arrays.BooleanArray(prio.any(axis=1), np.zeros(n, bool)),
         "reason_vi": reason_vi,
@@ -381,12 +418,12 @@ def _frame(
                 ).tolist(),
             )
         ),
-        "level_direction": cf.enums["level_direction"],
+        "level_direction": _texts(cf.enums["level_direction"]),
         "cross_unit": _masked(cf.bools["cross_unit"], "bool"),
         "target_is_key_commune_post": _masked(cf.bools["target_is_key_commune_post"], "bool"),
         "in_rotation": _masked(cf.bools["in_rotation"], "bool"),
         "months_in_rotation": _masked(cf.ints["months_in_rotation"], "int"),
-        "ruleset": [compiled.signature] * n,
+        "ruleset": _texts([compiled.signature], np.zeros(n, np.int64)),
     }
     for name in RESULT_COLUMNS:
         if name not in columns:  # the error columns: empty, as on the row path
