@@ -412,3 +412,56 @@ def test_a_text_column_has_the_dtype_pandas_infers(values: list[Any], codes: Any
     expected = pd.Series(cells, dtype=object if not cells else None)
     got = pd.Series(columnar._texts(values, codes), dtype=object if not cells else None)
     pd.testing.assert_series_equal(got, expected)
+
+
+def _settled_fields() -> list[tuple[type[Any], str, str]]:
+    import luanchuyen.models as models
+    from luanchuyen.models._types import settled_kind
+
+    out = []
+    for name in sorted(dir(models)):
+        model = getattr(models, name)
+        if isinstance(model, type) and hasattr(model, "model_fields"):
+            for field, info in model.model_fields.items():
+                kind = settled_kind(info)
+                if kind is not None:
+                    out.append((model, field, kind))
+    return out
+
+
+_SETTLED = _settled_fields()
+
+
+def test_the_settled_fields_are_the_text_and_date_fields() -> None:
+    """Every Text and VnDate field is recognised (ids, names, titles, dates…), and no field
+    with another constraint or type."""
+    found = {(m.__name__, f): k for m, f, k in _SETTLED}
+    assert found[("Cadre", "id")] == "text" and found[("Position", "title")] == "text"
+    assert found[("CurrentPost", "since")] == "date" and found[("Move", "planned_end")] == "date"
+    assert ("Cadre", "gender") not in found and ("Cadre", "retirement_age_months") not in found
+    assert len(found) >= 25
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(_SETTLED),
+    st.lists(
+        st.text(alphabet=st.characters(max_codepoint=127), max_size=6)
+        | st.text(max_size=4)
+        | st.dates()
+        | st.datetimes(),
+        max_size=6,
+    ),
+)
+def test_settled_values_are_what_the_field_gives(
+    field: tuple[type[Any], str, str], values: list[Any]
+) -> None:
+    """When ``_types.settled`` says a field's validator returns every value as it is, the
+    field's own adapter (``records.coded._adapter``) returns exactly those values."""
+    from luanchuyen.models._types import settled
+    from luanchuyen.records.coded import _adapter
+
+    model, name, kind = field
+    if settled(kind, values):  # type: ignore[arg-type]
+        got = _adapter(model, name, many=True).validate_python(values)
+        assert got == values and [type(v) for v in got] == [type(v) for v in values]

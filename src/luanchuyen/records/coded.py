@@ -36,14 +36,14 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, TypeAdapter
 
 from luanchuyen.models import Cadre, CurrentPost, Family, HealthCertificate, Move, Position
-from luanchuyen.models._types import MODEL_CONFIG
+from luanchuyen.models._types import MODEL_CONFIG, settled, settled_kind
 from luanchuyen.models.checks import CHECKS, Check
 from luanchuyen.models.titles import fill_from_post_code
 from luanchuyen.records.cells import is_empty, text
@@ -199,6 +199,11 @@ def _adapter(model: type[BaseModel], name: str, *, many: bool = False) -> TypeAd
     return TypeAdapter(list[one] if many else one, config=MODEL_CONFIG)
 
 
+@functools.cache
+def _settled_kind(model: type[BaseModel], name: str) -> Literal["text", "date"] | None:
+    return settled_kind(model.model_fields[name])
+
+
 def _factorize(col: Any, n: int) -> tuple[Ints, list[Any]]:
     """A column's codes (``-1`` for NA) and distinct cells, cells of other types apart
     (a cell ``1`` is not the cell ``True`` nor ``1.0``: they may read differently)."""
@@ -301,6 +306,9 @@ class _Reader:
         """A field's distinct values validated by ``model``'s own field; a refusal refuses
         its rows among ``where`` (the rows whose record is kept)."""
         given = [v for v in coded.values if v is not None]
+        kind = _settled_kind(model, name)
+        if kind is not None and settled(kind, given):  # each would come back as it is
+            return coded
         try:  # all at once (one call into pydantic-core); one by one if any is refused
             checked = iter(_adapter(model, name, many=True).validate_python(given))
         except Exception:
