@@ -25,7 +25,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from datetime import date
-from operator import attrgetter, itemgetter
+from itertools import repeat
+from operator import attrgetter, is_, itemgetter
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
@@ -98,16 +99,15 @@ def _patterns(matrix: Matrix) -> tuple[list[list[int]], list[int]]:
     return shared, inverse.tolist()
 
 
-def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> list[list[str]]:
+def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> npt.NDArray[np.object_]:
     """Per row, the input paths that would settle the verdict (``results.settling_inputs``
     over each undecided rule's absent facts, as ``DerivedFacts.missing`` lists them), once
     per distinct pattern of what decides them: the absent facts that an undecided rule of the
     row reads, and the undecided rules reading one."""
     n = undecided.shape[0]
-    out: list[list[str]] = [[] for _ in range(n)]
     open_rows = np.flatnonzero(undecided.any(axis=1))
     if not len(open_rows):
-        return out
+        return _fresh([[]], [0] * n)
     undecided = undecided[open_rows]
     facts = sorted(
         {f for k in np.flatnonzero(undecided.any(axis=0)).tolist() for f in rules[k].facts}
@@ -119,8 +119,8 @@ def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> list[l
         elif name in cf.bools:
             absent[:, j] = ~cf.bools[name][1][open_rows]
         elif name in cf.enums:
-            codes = cf.enums[name]
-            absent[:, j] = [codes[i] is None for i in open_rows.tolist()]
+            none = np.fromiter(map(is_, cf.enums[name], repeat(None)), np.bool_, n)
+            absent[:, j] = none[open_rows]
     # Only what changes the answer tells rows apart: a fact absent and read by one of the
     # row's undecided rules, and the undecided rules reading one of those.
     reads = np.array([[f in rules[k].facts for f in facts] for k in range(undecided.shape[1])],
@@ -135,12 +135,13 @@ def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> list[l
         made.append(
             settling_inputs([sorted(f for f in rules[k].facts if f in gone) for k in p if k < r])
         )
-    for i, k in zip(open_rows.tolist(), which, strict=True):
-        out[i] = made[k].copy()
-    return out
+    made.append([])  # the rows whose verdict is stated
+    rows = np.full(n, len(made) - 1, np.int64)
+    rows[open_rows] = which
+    return _fresh(made, rows.tolist())
 
 
-def _lists(matrix: Matrix, labels: Sequence[str]) -> list[list[str]]:
+def _lists(matrix: Matrix, labels: Sequence[str]) -> npt.NDArray[np.object_]:
     """Per row, the labels of the rules set in ``matrix``, in rule order (a list per row)."""
     shared, which = _patterns(matrix)
     return _fresh([[labels[j] for j in p] for p in shared], which)
@@ -157,14 +158,16 @@ _VERDICT_VALUES: Final = tuple(v.value for v in VERDICT_CODES)
 _POSSIBLE_LISTS = tuple([v.value for v in p] for p in POSSIBLE_OF_MASK)
 
 
-def _possible(masks: npt.NDArray[np.int8]) -> list[list[str]]:
+def _possible(masks: npt.NDArray[np.int8]) -> npt.NDArray[np.object_]:
     """Per row, the possible verdicts (a fresh list per row)."""
     return _fresh(_POSSIBLE_LISTS, masks.tolist())
 
 
-def _fresh(shared: Sequence[list[Any]], which: Sequence[int]) -> list[list[Any]]:
-    """Per row, a copy of ``shared[which[i]]`` (rows never share a list; at C speed)."""
-    return list(map(list.copy, map(shared.__getitem__, which)))
+def _fresh(shared: Sequence[list[Any]], which: Sequence[int]) -> npt.NDArray[np.object_]:
+    """Per row, a copy of ``shared[which[i]]`` (rows never share a list), as the column of
+    objects pandas makes of such lists (at C speed, and pandas has nothing to infer)."""
+    copies = map(list.copy, map(shared.__getitem__, which))
+    return np.fromiter(copies, dtype=object, count=len(which))
 
 
 def _masked(pair: tuple[npt.NDArray[Any], npt.NDArray[np.bool_]], kind: str) -> Any:
