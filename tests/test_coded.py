@@ -117,7 +117,7 @@ def _compare(frame: pd.DataFrame, day: date) -> tuple[int, int]:
             if obj is not None:
                 for field, coded in record.fields.items():
                     assert getattr(obj, field) == coded.value(i), (i, name, field)
-        assert cadre.ratings == read.ratings[i], i
+        assert cadre.ratings == read.ratings.value(i), i
     return int(read.taken.sum()), accepted
 
 

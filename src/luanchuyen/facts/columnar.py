@@ -75,7 +75,7 @@ from luanchuyen.models import (
     SoleCarerReason,
     TitleCode,
 )
-from luanchuyen.records.coded import number_rows
+from luanchuyen.records.coded import Coded, number_rows
 from luanchuyen.retirement_law import statutory_age_for_month
 
 if TYPE_CHECKING:
@@ -399,6 +399,9 @@ class _Tables:
         self.rotation = _Table("kind", dates="start end", objects="ratings", keep="ratings")
         #: (row, year, rating) of the latest annual rating up to as_of, for the rows rated
         #: (a rating is ``None`` where a record's points do not decide the band)
+        #: per row, the number of its annual ratings (``Cadre.ratings`` known on as_of) among
+        #: the distinct ones (``-1``: none), and those: rows sharing ratings share the work
+        self.annual: tuple[Ints, list[dict[int, Rating] | None]] = (np.zeros(0, np.int64), [])
         self.rated: tuple[Ints, list[int], list[Rating | None]] = (np.zeros(0, np.int64), [], [])
         #: whether each of ``rated`` is HTT or better (``None``: not decided)
         self.rated_good: list[bool | None] = []
@@ -416,8 +419,6 @@ class _Tables:
 def _read(pairs: Sequence[tuple[Cadre, Move]], as_of: date) -> _Tables:
     """Read the models block by block into tables."""
     t = _Tables()
-    rated_rows: list[Ints] = []
-    rated: list[dict[int, Rating]] = []
     for first in range(0, len(pairs), _BLOCK):
         block = [(known_on(c, as_of)[0], m) for c, m in pairs[first : first + _BLOCK]]
         rows = np.arange(first, first + len(block), dtype=np.int64)
@@ -431,25 +432,39 @@ def _read(pairs: Sequence[tuple[Cadre, Move]], as_of: date) -> _Tables:
         t.discipline.add_lists(c["disciplines"], rows)
         t.committee.add_lists(c["committee_memberships"], rows)
         t.rotation.add_lists(c["rotation_history"], rows)
-        ratings = c["ratings"]  # rotation.py: the latest rating up to as_of
-        rated_rows.append(rows[np.fromiter(map(bool, ratings), np.bool_, len(ratings))])
-        rated.extend(filter(None, ratings))
     t.finish()
-    _latest_ratings(t, _cat(rated_rows, np.int64), rated, as_of)
+    t.annual = _by_identity(t.cadre.kept["ratings"])
+    _latest_ratings(t, as_of)
     return t
 
 
-def _latest_ratings(t: _Tables, rows: Ints, rated: list[dict[int, Rating]], as_of: date) -> None:
-    """rotation.py: the latest annual rating up to as_of of each rated row."""
-    tops: list[int] = list(map(max, rated))
+def _by_identity(objects: Sequence[Any]) -> tuple[Ints, list[Any]]:
+    """Per object its number among the distinct objects, by identity (``-1`` for ``None``),
+    and those objects."""
+    index: dict[int, int] = {}
+    distinct: list[Any] = []
+    codes = np.full(len(objects), -1, np.int64)
+    for i, obj in enumerate(objects):
+        if obj is not None:
+            k = index.setdefault(id(obj), len(distinct))
+            if k == len(distinct):
+                distinct.append(obj)
+            codes[i] = k
+    return codes, distinct
+
+
+def _latest_ratings(t: _Tables, as_of: date) -> None:
+    """rotation.py: the latest annual rating up to as_of of each rated row (once per
+    distinct ratings)."""
+    codes, distinct = t.annual
     year = as_of.year
-    if max(tops, default=year) > year:  # ratings after as_of: the latest one up to it
-        upto = [y if y <= year else max((k for k in d if k <= year), default=None)
-                for d, y in zip(rated, tops, strict=True)]  # fmt: skip
-        kept = [j for j, y in enumerate(upto) if y is not None]
-        rows, rated = rows[kept], [rated[j] for j in kept]
-        tops = [y for y in upto if y is not None]
-    t.rated = (rows, tops, list(map(dict.__getitem__, rated, tops)))
+    tops = [max((y for y in d if y <= year), default=None) if d else None for d in distinct]
+    has = np.array([y is not None for y in tops] + [False], np.bool_)
+    rows = np.flatnonzero(has[codes])
+    picked = codes[rows]
+    years: list[int] = [tops[k] for k in picked.tolist()]
+    bands = [distinct[k][y] for k, y in zip(picked.tolist(), years, strict=True)]
+    t.rated = (rows, years, bands)
 
 
 def _read_coded(rows: CodedRows, as_of: date) -> tuple[_Tables, Bools]:
@@ -461,12 +476,10 @@ def _read_coded(rows: CodedRows, as_of: date) -> tuple[_Tables, Bools]:
     today = as_of.toordinal()
     for table, name in ((t.cadre, "cadre"), (t.move, "move"), (t.target, "target")):
         table.load(every, None, rec[name])
-    known: dict[int, Any] = {}  # once per ratings object (rows that share their cells share it)
-    for r in rows.ratings:
-        if r is not None and id(r) not in known:
-            known[id(r)] = KNOWN_ON["ratings"](r, as_of)[0]
-    ratings = [None if r is None else known[id(r)] for r in rows.ratings]
-    t.cadre.kept["ratings"] = ratings
+    # once per distinct ratings (rows that share their cells share them)
+    known = [None if r is None else KNOWN_ON["ratings"](r, as_of)[0] for r in rows.ratings.values]
+    t.annual = (rows.ratings.codes, known)
+    t.cadre.kept["ratings"] = Coded(*t.annual).column()
     t.cadre.kept["rating_records"] = [None] * n
     for table, name in ((t.current, "current_post"), (t.health, "health"),
                         (t.family, "family"), (t.planning, "planning"),
@@ -479,8 +492,7 @@ def _read_coded(rows: CodedRows, as_of: date) -> tuple[_Tables, Bools]:
         if dated is not None:
             days, has = table.days(dated)
             later[present[has & (days > today)]] = True
-    filled = np.fromiter(map(bool, ratings), np.bool_, n)
-    _latest_ratings(t, every[filled], [r for r in ratings if r], as_of)
+    _latest_ratings(t, as_of)
     return t, later
 
 
@@ -971,14 +983,12 @@ def _rerate(t: _Tables, as_of: date, params: Mapping[str, Any]) -> None:
     records = t.cadre.kept["rating_records"]
     ratings = t.rated[2]
     annual = t.cadre.kept["ratings"]
-    if not any(r is not None for r in records):
-        t.rated_good = [r in GOOD_BANDS for r in ratings]
-        memo: dict[int, Any] = {}  # once per ratings object (rows read by columns share them)
-        for a in annual:
-            if id(a) not in memo:
-                m = merge_ratings(a, None, params)
-                memo[id(a)] = None if m is None else m[1]
-        t.annual_good = [memo[id(a)] for a in annual]
+    if records.count(None) == len(records):  # once per distinct ratings
+        t.rated_good = list(map(GOOD_BANDS.__contains__, ratings))
+        codes, distinct = t.annual
+        merges = [merge_ratings(a, None, params) for a in [*distinct, None]]
+        by_year = [None if m is None else m[1] for m in merges]
+        t.annual_good = [by_year[k] for k in codes.tolist()]  # -1: the last, no ratings
         return
     t.annual_good = []
     out_rows: list[int] = []
@@ -1076,9 +1086,12 @@ def _state(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any], ref: I
     if years is not None:
         last = _month_day(ref)[0] // 12 + 1970 - 1
         good, known = np.zeros(n, np.bool_), np.zeros(n, np.bool_)
-        for i, annual in enumerate(t.annual_good):
-            wanted = range(int(last[i]) - years + 1, int(last[i]) + 1)
-            held = good_in_every_year(annual, wanted, as_of.year)
+        memo: dict[tuple[int, int], bool | None] = {}  # rows sharing ratings share them
+        for i, (annual, y) in enumerate(zip(t.annual_good, last.tolist(), strict=True)):
+            key = (id(annual), y)
+            if key not in memo:
+                memo[key] = good_in_every_year(annual, range(y - years + 1, y + 1), as_of.year)
+            held = memo[key]
             if held is not None:
                 good[i], known[i] = held, True
         out.put_bool("rated_htt_lookback", good, known)

@@ -163,7 +163,8 @@ class CodedRows:
             ``move``, and the list groups ``planning``, ``disciplines``,
             ``committee_memberships``, ``rotation_history`` (one item a row at most), field
             by field.
-        ratings: per row, year → rating (or ``None``).
+        ratings: the annual ratings (year → rating), coded: rows with the same rating
+            cells share one mapping (``-1``: no rating).
 
     Nothing dated after the evaluation date is left out here (the facts see to it).
     """
@@ -172,7 +173,7 @@ class CodedRows:
     taken: Bools
     days: list[date | None]
     records: dict[str, CodedRecord] = field(default_factory=dict)
-    ratings: list[Any] = field(default_factory=list)
+    ratings: Coded = field(default_factory=lambda: _absent(0))
 
     def take(self, rows: Ints) -> CodedRows:
         """The rows ``rows`` only (in that order)."""
@@ -182,12 +183,12 @@ class CodedRows:
             self.taken[rows],
             [self.days[i] for i in picked],
             {name: rec.take(rows) for name, rec in self.records.items()},
-            [self.ratings[i] for i in picked],
+            self.ratings.take(rows),
         )
 
 
 def _none(n: int) -> CodedRows:
-    return CodedRows(n, np.zeros(n, np.bool_), [None] * n)
+    return CodedRows(n, np.zeros(n, np.bool_), [None] * n, ratings=_absent(n))
 
 
 @functools.cache
@@ -623,11 +624,11 @@ def _list_record(r: _Reader, group: str, bindings: Sequence[_Binding]) -> CodedR
     return CodedRecord(record.present, known, record.fields)
 
 
-def _ratings(r: _Reader, bindings: Sequence[_Binding]) -> list[Any]:
+def _ratings(r: _Reader, bindings: Sequence[_Binding]) -> Coded:
     """Per row, the annual ratings of the rating columns (``Xếp loại 2023``…, and ``Xếp loại
     năm trước`` as the year before the row's date), validated once per distinct set."""
     if not bindings:
-        return [None] * r.n
+        return _absent(r.n)
     parts = [r.parsed[b.index].codes for b in bindings]
     if any(b.rating_previous for b in bindings):
         parts.append(r.day_codes)
@@ -665,4 +666,5 @@ def _ratings(r: _Reader, bindings: Sequence[_Binding]) -> list[Any]:
             failed.append(True)
     if any(failed):
         r.refuse(np.array(failed, np.bool_)[inverse])
-    return list(map(made.__getitem__, inverse.tolist()))
+    given = np.array([m is not None for m in made], np.bool_)
+    return Coded(np.where(given[inverse], inverse, -1), made)
