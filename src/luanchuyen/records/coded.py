@@ -579,7 +579,9 @@ def _list_record(r: _Reader, group: str, bindings: Sequence[_Binding]) -> CodedR
             is_none = isinstance(v, str) and header_key(v) == _NONE_MARK
             several = isinstance(v, str) and ";" in v
             got: Any = None
-            if v is not None and not several:
+            if type(v) is date and col.kind == "date":
+                got = v  # parse_cell's reading of a date that is a date (as in ``parse``)
+            elif v is not None and not several:
                 try:
                     got = memo(col, v, [])
                 except Exception:  # read() gives the error, unless the list is empty
