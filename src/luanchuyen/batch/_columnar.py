@@ -289,7 +289,7 @@ def table_frames(
         except Exception:  # the model way reports it on each row
             rest.extend(where)
             continue
-        rows = read.take(picked)
+        rows = read if len(picked) == read.n else read.take(picked)  # every row: no copy
         cf = derive_coded(rows, day, compiled.params)
         cadre, post, target = (rows.records[k] for k in ("cadre", "current_post", "target"))
         names = {

@@ -213,6 +213,8 @@ def _factorize(col: Any, n: int) -> tuple[Ints, list[Any]]:
     series = col if isinstance(col, pd.Series) else pd.Series(list(col), dtype=object)
     if len(series) != n:
         raise ValueError("a column of another length")
+    if series.dtype == object and n and series.iloc[0] is None and series.isna().all():
+        return np.full(n, -1, np.int64), []  # an empty column (the first cell says most)
     codes, uniques = series.factorize(use_na_sentinel=True)
     values = uniques.tolist()
     if series.dtype == object and any(not isinstance(v, str | date) for v in values):
