@@ -315,7 +315,9 @@ def test_empty_batch_and_registry() -> None:
 def test_chunk() -> None:
     cols = derive_columns([_pair(), _pair({"gender": "nu"})], AS_OF)
     chunk = cols.chunk(("gender", "age_months", "in_planning", "not_a_fact"), 1, 2)
-    assert chunk["gender"] == ["nu"]
+    gender = chunk["gender"]  # numbered: 0 absent, k the k-th label
+    assert [gender.labels[k - 1] if k else None for k in gender.codes.tolist()] == ["nu"]
+    assert cols.enums["gender"][1:2] == ["nu"]
     assert chunk["age_months"][0].tolist() == [cols.row(1)["age_months"]]
     assert chunk["in_planning"][1].tolist() == [True]
     assert "not_a_fact" not in chunk
@@ -335,3 +337,19 @@ def test_benchmark_population_never_falls_back() -> None:
     pairs = [(Cadre.model_validate(c), Move.model_validate(m)) for c, m in synth.population(2000)]
     cols = _check(pairs, synth.AS_OF, _params((), synth.AS_OF))
     assert not cols.fallback.any()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 3), max_size=30))
+def test_numbered_enum_facts_are_read_as_their_labels(codes: list[int]) -> None:
+    """The vector backend reads an enum fact given as numbers (``EnumCodes``) exactly as
+    it reads the same facts given as labels: absent, a named value, a value no rule names."""
+    from luanchuyen.engine.vector import _enum_codes, _enum_column
+    from luanchuyen.facts.columnar import EnumCodes
+
+    labels = ("nam", "nu", "khac")
+    named = {"nam": 0, "nu": 1}  # a program's codes: "khac" is named by no rule
+    as_labels = [labels[k - 1] if k else None for k in codes]
+    expected = _enum_column(as_labels, named, set())
+    got = _enum_codes(EnumCodes(np.array(codes, np.int64), labels), named)
+    assert got[0].tolist() == expected[0].tolist() and got[1].tolist() == expected[1].tolist()

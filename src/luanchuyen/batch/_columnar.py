@@ -118,6 +118,8 @@ def _settling_inputs(undecided: Matrix, rules: Sequence[Any], cf: Any) -> npt.ND
             absent[:, j] = ~cf.ints[name][1][open_rows]
         elif name in cf.bools:
             absent[:, j] = ~cf.bools[name][1][open_rows]
+        elif (coded := cf.enum_codes.get(name)) is not None:
+            absent[:, j] = coded.codes[open_rows] == 0
         elif name in cf.enums:
             none = np.fromiter(map(is_, cf.enums[name], repeat(None)), np.bool_, n)
             absent[:, j] = none[open_rows]
@@ -212,6 +214,14 @@ def _texts(values: Sequence[Any], codes: Ints | None = None) -> Any:
         return values
     looked = [*values, None]
     return [looked[k] for k in codes.tolist()]
+
+
+def _enum_texts(cf: ColumnarFacts, name: str) -> Any:
+    """An enum fact as a text column (:func:`_texts`), from its numbers where it has them."""
+    coded = cf.enum_codes.get(name)
+    if coded is None:
+        return _texts(cf.enums[name])
+    return _texts(coded.labels, coded.codes - 1)
 
 
 def group_frame(
@@ -388,11 +398,11 @@ def _frame(
 
     columns: dict[str, Any] = {
         **names,
-        "gender": _texts(cf.enums["gender"]),
+        "gender": _enum_texts(cf, "gender"),
         "ethnic_minority": _masked(cf.bools["ethnic_minority"], "bool"),
-        "current_level": _texts(cf.enums["current_level"]),
-        "target_level": _texts(cf.enums["target_level"]),
-        "move_kind": _texts(cf.enums["move_kind"]),
+        "current_level": _enum_texts(cf, "current_level"),
+        "target_level": _enum_texts(cf, "target_level"),
+        "move_kind": _enum_texts(cf, "move_kind"),
         "as_of": [day] * n,
         "status": _texts(["ok"], np.zeros(n, np.int64)),
         "verdict": _texts(_VERDICT_VALUES, verdicts.astype(np.int64)),
@@ -421,7 +431,7 @@ def _frame(
                 ).tolist(),
             )
         ),
-        "level_direction": _texts(cf.enums["level_direction"]),
+        "level_direction": _enum_texts(cf, "level_direction"),
         "cross_unit": _masked(cf.bools["cross_unit"], "bool"),
         "target_is_key_commune_post": _masked(cf.bools["target_is_key_commune_post"], "bool"),
         "in_rotation": _masked(cf.bools["in_rotation"], "bool"),

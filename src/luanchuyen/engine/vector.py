@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from luanchuyen.engine.reference import ReferenceBackend
-from luanchuyen.facts.columnar import ColumnarFacts
+from luanchuyen.facts.columnar import ColumnarFacts, EnumCodes
 from luanchuyen.facts.registry import FACTS, FactValue
 from luanchuyen.ruleset.compile import CompiledRules
 from luanchuyen.ruleset.conditions import (
@@ -317,6 +317,16 @@ def _enum_column(
     return arr, arr != _ENUM_MISSING
 
 
+def _enum_codes(raw: EnumCodes, codes: Mapping[str, int]) -> tuple[IntArray, BoolArray]:
+    """:func:`_enum_column` of an enum fact given as numbers (``0`` absent, ``k`` for its
+    ``k``-th label): the same codes, by one look-up table."""
+    table = np.array(
+        [_ENUM_MISSING, *(codes.get(label, _ENUM_OTHER) for label in raw.labels)], np.int16
+    )
+    arr = table[raw.codes]
+    return arr, arr != _ENUM_MISSING
+
+
 def _transpose(names: tuple[str, ...], rows: Sequence[Mapping[str, FactValue]]) -> list[list[Any]]:
     """The values of ``names`` in every row, one list per name (``None`` when absent).
 
@@ -347,6 +357,8 @@ def _columns(program: _Program, table: Mapping[str, Any], n: int) -> _Columns:
             continue
         if isinstance(raw, tuple):  # prepared by the columnar derivation: already exact
             arr, mask = raw
+        elif isinstance(raw, EnumCodes):  # numbered by the derivation: renumbered at once
+            arr, mask = _enum_codes(raw, program.enum_codes[name])
         elif kind == "int":
             arr, mask = _int_column(raw, irregular)
         elif kind == "bool":

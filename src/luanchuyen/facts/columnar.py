@@ -27,7 +27,7 @@ from __future__ import annotations
 from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from itertools import chain, count, repeat
@@ -101,11 +101,21 @@ _RELATIONS: Final = ("equivalent", "higher", "lower")
 
 
 @dataclass(frozen=True, slots=True)
+class EnumCodes:
+    """An enum fact of many rows as numbers: ``codes[i]`` is ``0`` (absent) or ``k`` for
+    ``labels[k - 1]``."""
+
+    codes: Ints
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ColumnarFacts:
     """The facts of ``n`` rows, column by column, as :func:`derive_facts` would give them.
 
     ``ints`` and ``bools`` map a fact to ``(values, present)``; ``enums`` to one code or
-    ``None`` (absent) per row. Rows flagged in ``fallback`` must be derived one by one.
+    ``None`` (absent) per row, and ``enum_codes`` (where the derivation has them) the same
+    facts as :class:`EnumCodes`. Rows flagged in ``fallback`` must be derived one by one.
     """
 
     n: int
@@ -113,6 +123,7 @@ class ColumnarFacts:
     bools: dict[str, tuple[Bools, Bools]]
     enums: dict[str, list[str | None]]
     fallback: Bools
+    enum_codes: dict[str, EnumCodes] = field(default_factory=dict)
 
     def row(self, i: int) -> dict[str, FactValue]:
         """Row ``i``'s facts as ``derive_facts(...).facts`` (meaningless for fallback rows)."""
@@ -133,7 +144,9 @@ class ColumnarFacts:
         """Rows ``start:stop`` of the facts ``names``: ``(values, present)`` or codes."""
         out: dict[str, Any] = {}
         for name in names:
-            if name in self.enums:
+            if (coded := self.enum_codes.get(name)) is not None:
+                out[name] = EnumCodes(coded.codes[start:stop], coded.labels)
+            elif name in self.enums:
                 out[name] = self.enums[name][start:stop]
             elif (pair := self.ints.get(name) or self.bools.get(name)) is not None:
                 out[name] = (pair[0][start:stop], pair[1][start:stop])
@@ -580,6 +593,7 @@ class _Out:
         self.ints: dict[str, tuple[Ints, Bools]] = {}
         self.bools: dict[str, tuple[Bools, Bools]] = {}
         self.enums: dict[str, list[str | None]] = {}
+        self.enum_codes: dict[str, EnumCodes] = {}
         self.fallback = np.zeros(n, np.bool_)
 
     def put_int(self, name: str, values: Ints, present: Bools) -> None:
@@ -593,7 +607,9 @@ class _Out:
     ) -> None:
         """Codes 1..k name ``labels``; 0 (or not ``present``) is absent."""
         lookup = np.array([None, *labels], dtype=object)
-        self.enums[name] = lookup[np.where(present, codes, 0)].tolist()
+        given = np.where(present, codes, 0).astype(np.int64)
+        self.enums[name] = lookup[given].tolist()
+        self.enum_codes[name] = EnumCodes(given, tuple(labels))
 
     def done(self) -> ColumnarFacts:
         n, none = self.n, np.zeros(self.n, np.bool_)
@@ -604,7 +620,7 @@ class _Out:
                 self.bools.setdefault(name, (none.copy(), none.copy()))
             else:
                 self.enums.setdefault(name, [None] * n)
-        return ColumnarFacts(n, self.ints, self.bools, self.enums, self.fallback)
+        return ColumnarFacts(n, self.ints, self.bools, self.enums, self.fallback, self.enum_codes)
 
 
 def derive_columns(
@@ -835,10 +851,10 @@ def _posts(out: _Out, t: _Tables, as_of: date, params: Mapping[str, Any]) -> Non
     appointed = _member(APPOINTED_TITLES, TitleCode)[t_title]
     out.put_bool("target_is_elected", np.where(fill > 0, fill == _code(FillMethod.BAU_CU), elected),
                  (fill > 0) | elected | appointed)  # fmt: skip
-    for name, field in (("target_vacant", "vacant"),
+    for name, source in (("target_vacant", "vacant"),
                         ("target_created_for_move", "created_for_move"),
                         ("target_on_post_change_list", "on_post_change_list")):  # fmt: skip
-        out.put_bool(name, *target.tri(field))
+        out.put_bool(name, *target.tri(source))
     req_degree = target.codes("required_degree", DegreeLevel)
     req_theory = target.codes("required_political_theory", PoliticalTheory)
     out.put_bool("target_requires_degree", req_degree > 0)
