@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import luanchuyen as lc
@@ -353,3 +353,30 @@ def test_numbered_enum_facts_are_read_as_their_labels(codes: list[int]) -> None:
     expected = _enum_column(as_labels, named, set())
     got = _enum_codes(EnumCodes(np.array(codes, np.int64), labels), named)
     assert got[0].tolist() == expected[0].tolist() and got[1].tolist() == expected[1].tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.integers(date(1799, 6, 1).toordinal(), date(2400, 6, 1).toordinal())
+        | st.integers(1, date(9999, 12, 31).toordinal()),
+        max_size=20,
+    )
+)
+@example([date(1800, 1, 1).toordinal() + k for k in (-1, 0, 1)])
+@example([date(2399, 12, 31).toordinal() + k for k in (-1, 0, 1)])
+@example(
+    [date(2024, 2, 29).toordinal(), date(2100, 2, 28).toordinal(), date(2000, 2, 29).toordinal()]
+)
+def test_the_calendar_table_is_numpys_calendar(days: list[int]) -> None:
+    """``_month_day`` looks days up in its table (01/01/1800–31/12/2399) and gives what
+    numpy's calendar gives, inside the table, at its edges and outside it."""
+    from luanchuyen.facts import columnar
+
+    arr = np.array(days, np.int64)
+    got, expected = columnar._month_day(arr), columnar._numpy_month_day(arr)
+    assert got[0].tolist() == expected[0].tolist() and got[1].tolist() == expected[1].tolist()
+    for day in days[:3]:
+        d = date.fromordinal(day)
+        month, mday = columnar._month_day(np.array([day], np.int64))
+        assert (int(month[0]), int(mday[0])) == ((d.year - 1970) * 12 + d.month - 1, d.day)

@@ -24,6 +24,7 @@ single row holds makes :func:`derive_columns` raise.
 
 from __future__ import annotations
 
+import functools
 from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -537,10 +538,29 @@ def derive_coded(
 
 
 def _month_day(days: Ints) -> tuple[Ints, Ints]:
-    """(month index from 01/1970, day of the month) of day ordinals."""
+    """(month index from 01/1970, day of the month) of day ordinals: looked up in a table of
+    the days 01/01/1800–31/12/2399 (:func:`_calendar`), numpy's calendar for any other."""
+    off = days - _CALENDAR_FIRST
+    if len(off) and off.min() >= 0 and off.max() < _CALENDAR_DAYS:
+        month, mday = _calendar()
+        return month[off], mday[off]
+    return _numpy_month_day(days)
+
+
+def _numpy_month_day(days: Ints) -> tuple[Ints, Ints]:
     d = (days - _EPOCH).astype("datetime64[D]")
     month = d.astype("datetime64[M]")
     return month.astype(np.int64), (d - month).astype(np.int64) + 1
+
+
+_CALENDAR_FIRST: Final = date(1800, 1, 1).toordinal()
+_CALENDAR_DAYS: Final = date(2399, 12, 31).toordinal() - _CALENDAR_FIRST + 1
+
+
+@functools.cache
+def _calendar() -> tuple[Ints, Ints]:
+    """:func:`_numpy_month_day` of every day of the table, once (≈ 3.5 MB)."""
+    return _numpy_month_day(np.arange(_CALENDAR_DAYS, dtype=np.int64) + _CALENDAR_FIRST)
 
 
 def _month_start(month: Ints) -> Ints:
