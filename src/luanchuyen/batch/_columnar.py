@@ -37,7 +37,7 @@ from luanchuyen.decision import criterion_result
 from luanchuyen.engine.vector import VectorBackend
 from luanchuyen.facts import derive_facts
 from luanchuyen.facts.columnar import ColumnarFacts, derive_coded, derive_columns
-from luanchuyen.records.coded import CodedRecord, number_rows, read_coded
+from luanchuyen.records.coded import Coded, CodedRecord, number_rows, read_coded
 from luanchuyen.results import (
     CONDITIONS,
     RESULT_COLUMNS,
@@ -210,10 +210,7 @@ def _texts(values: Sequence[Any], codes: Ints | None = None) -> Any:
                 import pandas as pd  # deferred: pandas is the heavy ``analysis`` extra
 
                 return pd.array(got, dtype=dtype)
-    if codes is None:
-        return values
-    looked = [*values, None]
-    return [looked[k] for k in codes.tolist()]
+    return values if codes is None else Coded(codes, list(values)).column()
 
 
 def _enum_texts(cf: ColumnarFacts, name: str) -> Any:

@@ -324,9 +324,7 @@ class _Table:
         for name in self.kept:
             if name not in fields:
                 continue  # the caller's to fill (the cadre's ratings)
-            coded = fields[name]
-            looked = [*coded.values, None]
-            self.kept[name] = [looked[k] for k in coded.codes[rows].tolist()]
+            self.kept[name] = fields[name].take(rows).column()
         self._loaded = True
 
     def finish(self) -> None:
@@ -411,11 +409,11 @@ class _Tables:
             dates="youngest_child_date_of_birth",
         )
         self.rotation = _Table("kind", dates="start end", objects="ratings", keep="ratings")
-        #: (row, year, rating) of the latest annual rating up to as_of, for the rows rated
-        #: (a rating is ``None`` where a record's points do not decide the band)
         #: per row, the number of its annual ratings (``Cadre.ratings`` known on as_of) among
         #: the distinct ones (``-1``: none), and those: rows sharing ratings share the work
         self.annual: tuple[Ints, list[dict[int, Rating] | None]] = (np.zeros(0, np.int64), [])
+        #: (row, year, rating) of the latest annual rating up to as_of, for the rows rated
+        #: (a rating is ``None`` where a record's points do not decide the band)
         self.rated: tuple[Ints, list[int], list[Rating | None]] = (np.zeros(0, np.int64), [], [])
         #: whether each of ``rated`` is HTT or better (``None``: not decided)
         self.rated_good: list[bool | None] = []
